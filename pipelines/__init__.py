@@ -1,0 +1,1 @@
+"""planwatch: tracks government plan targets against official statistics."""

@@ -1,0 +1,55 @@
+"""Paths and constants in one place.
+
+Paths are read from the environment at call time (not import time) so that tests and
+benchmarks can point a whole run, Python and dbt alike, at temporary folders.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt" / "planwatch"
+
+# Published warehouse readers open; the pipeline never writes it in place.
+WAREHOUSE_FILE_NAME = "planwatch.duckdb"
+# DuckDB 2.0 writes storage version 69 by default, which DuckDB 1.5 clients (the CLI on
+# PyPI, SQLAlchemy dialects, Superset) cannot open.
+DUCKDB_STORAGE_COMPATIBILITY = "v1.5.0"
+
+RAW_SCHEMA = "raw"
+
+# Years outside this window are typing errors in a plan or release, not data.
+MIN_YEAR = 1949
+MAX_YEAR = 2100
+
+
+def sources_dir() -> Path:
+    """Folder holding reference/, plans/ and releases/ (env PLANWATCH_SOURCES_DIR)."""
+    return Path(os.environ.get("PLANWATCH_SOURCES_DIR", REPO_ROOT / "sources")).resolve()
+
+
+def warehouse_dir() -> Path:
+    """Folder of the published warehouse and its private build area (env PLANWATCH_WAREHOUSE_DIR)."""
+    return Path(os.environ.get("PLANWATCH_WAREHOUSE_DIR", REPO_ROOT / "warehouse")).resolve()
+
+
+def published_db_path() -> Path:
+    """The warehouse file readers and BI tools open."""
+    return warehouse_dir() / WAREHOUSE_FILE_NAME
+
+
+def build_db_path() -> Path:
+    """The private file a run writes into before publishing it atomically."""
+    return warehouse_dir() / "build" / WAREHOUSE_FILE_NAME
+
+
+def export_paths() -> None:
+    """Export the resolved paths so the dbt subprocess (profiles.yml) sees the same files.
+
+    dagster-dbt runs dbt with the dbt project as working directory, so the profile must get
+    absolute paths; a value already set in the environment (tests, CI) is kept.
+    """
+    os.environ.setdefault("PLANWATCH_WAREHOUSE_DIR", str(warehouse_dir()))
+    os.environ["PLANWATCH_BUILD_DB"] = str(build_db_path())

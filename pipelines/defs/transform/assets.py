@@ -1,0 +1,43 @@
+"""dbt models as Dagster assets, keyed by warehouse schema and table (e.g. main/fct_target)."""
+
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.config import export_paths
+from pipelines.defs.transform.project import planwatch_dbt_project
+
+LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "main": "marts"}
+
+
+class PlanwatchDbtTranslator(DagsterDbtTranslator):
+    """Asset keys mirror where a model lives in the warehouse; sources use their meta keys."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        schema = dbt_resource_props["config"].get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "ingest"
+        return LAYER_GROUPS.get(dbt_resource_props["config"].get("schema") or "main", "marts")
+
+
+@dbt_assets(
+    manifest=planwatch_dbt_project.manifest_path,
+    project=planwatch_dbt_project,
+    dagster_dbt_translator=PlanwatchDbtTranslator(),
+)
+def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Build (run + test) the dbt models into the private build file; dbt tests are asset checks."""
+    export_paths()
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=planwatch_dbt_project)

@@ -1,0 +1,80 @@
+"""The DuckDB files: a private build file each run writes, and the published file readers open.
+
+DuckDB allows one writer and, while it writes, no reader at all (STACK_NOTES). So a run
+never touches the published file: it builds into warehouse/build/ and publishes with an
+atomic os.replace. A reader holding the old file keeps reading it; new connections see the
+new build; a failed run publishes nothing and the last good warehouse stays as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.config import DUCKDB_STORAGE_COMPATIBILITY
+
+
+def connect_build(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the build file, readable by DuckDB 1.5 clients."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), config={"storage_compatibility_version": DUCKDB_STORAGE_COMPATIBILITY})
+
+
+def replace_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> None:
+    """Replace `schema`.<name> with each frame, all in one transaction."""
+    con = connect_build(path)
+    try:
+        con.execute("begin transaction")
+        con.execute(f"create schema if not exists {schema}")
+        for name, frame in tables.items():
+            con.register("incoming_frame", frame.to_arrow())
+            con.execute(f"create or replace table {schema}.{name} as select * from incoming_frame")
+            con.unregister("incoming_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.close()
+
+
+def read_tables(path: Path, schema: str, names: list[str]) -> dict[str, pl.DataFrame]:
+    """Read whole tables back (small reference tables only)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {n: con.sql(f"select * from {schema}.{n}").pl() for n in names}
+    finally:
+        con.close()
+
+
+def publish(build: Path, published: Path) -> None:
+    """Checkpoint the build file and atomically replace the published file with a copy of it."""
+    con = connect_build(build)
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    staging = published.with_name(f".{published.name}.publishing")
+    shutil.copyfile(build, staging)
+    with staging.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, published)
+
+
+def table_row_counts(path: Path, schemas: tuple[str, ...] = ("main",)) -> dict[str, int]:
+    """Row counts of the base tables in `schemas` of a warehouse file, opened read-only."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name in "
+            f"({', '.join('?' for _ in schemas)}) order by 1, 2",
+            list(schemas),
+        ).fetchall()
+        return {t: con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in tables}
+    finally:
+        con.close()

@@ -1,0 +1,128 @@
+"""`make run`: build the warehouse from sources/ by a real Dagster run of every asset.
+
+Prints progress asset by asset as the run goes and ends with a summary: what was built,
+row counts, where the warehouse is and a query to try. Exit status 1 if the run failed; the
+previously published warehouse is then left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+
+import dagster as dg
+from dagster._core.utils import make_new_run_id
+
+from pipelines import config
+
+TERMINAL = sys.stdout
+QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+SHOWN_EVENTS = {
+    dg.DagsterEventType.STEP_START,
+    dg.DagsterEventType.ASSET_MATERIALIZATION,
+    dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+    dg.DagsterEventType.STEP_FAILURE,
+}
+
+
+def main() -> int:
+    config.export_paths()
+    started = time.monotonic()
+    print(f"planwatch: building from {config.sources_dir()}", flush=True)
+    from pipelines.defs.transform.project import prepare_dbt_project
+
+    print("  parsing the dbt project and loading the Dagster definitions …", flush=True)
+    prepare_dbt_project()  # re-parse so edits to dbt models are always picked up
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
+    run_id = make_new_run_id()
+    done = threading.Event()
+    printer = threading.Thread(target=_print_progress, args=(instance, run_id, done, started), daemon=True)
+    printer.start()
+    log_path = config.build_db_path().parent / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dagster-dbt echoes every dbt log line to stdout; keep them in a file, show progress here.
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(
+            instance=instance, run_id=run_id, raise_on_error=False, run_config=QUIET_LOGGERS
+        )
+    done.set()
+    printer.join()
+    elapsed = time.monotonic() - started
+    if not result.success:
+        _print_failure(result)
+        print(f"\nRun {run_id} FAILED after {elapsed:.1f} s. The published warehouse was not changed:"
+              f"\n  {config.published_db_path()}\nFull log: {log_path}", flush=True)
+        return 1
+    _print_summary(elapsed, run_id)
+    return 0
+
+
+def _has_dagster_home() -> bool:
+    return bool(os.environ.get("DAGSTER_HOME"))
+
+
+def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.Event, started: float) -> None:
+    cursor = None
+    while True:
+        finished = done.is_set()
+        connection = instance.get_records_for_run(run_id, cursor=cursor)
+        cursor = connection.cursor
+        for record in connection.records:
+            line = _describe(record.event_log_entry.dagster_event)
+            if line:
+                print(f"  [{time.monotonic() - started:6.1f}s] {line}", file=TERMINAL, flush=True)
+        if finished:
+            return
+        time.sleep(0.3)
+
+
+def _describe(event: dg.DagsterEvent | None) -> str | None:
+    if event is None or event.event_type not in SHOWN_EVENTS:
+        return None
+    if event.event_type == dg.DagsterEventType.STEP_START:
+        return f"step {event.step_key} started"
+    if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+        return f"step {event.step_key} FAILED"
+    if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+        evaluation = event.event_specific_data
+        if evaluation.passed:
+            return None
+        return f"check FAILED: {evaluation.asset_key.to_user_string()} {evaluation.check_name}"
+    materialization = event.event_specific_data.materialization
+    rows = materialization.metadata.get("dagster/row_count")
+    count = f" ({rows.value} rows)" if rows is not None else ""
+    return f"built {materialization.asset_key.to_user_string()}{count}"
+
+
+def _print_failure(result: dg.ExecuteInProcessResult) -> None:
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            print(f"\n{event.step_key} failed:\n{error.message if error else ''}", file=sys.stderr, flush=True)
+
+
+def _print_summary(elapsed: float, run_id: str) -> None:
+    from pipelines.lib.warehouse import table_row_counts
+
+    published = config.published_db_path()
+    counts = table_row_counts(published)
+    width = max(len(t) for t in counts)
+    print(f"\nBuilt and published in {elapsed:.1f} s (run {run_id}).")
+    print(f"Warehouse: {published}")
+    print("Public tables (schema main):")
+    for table, n in counts.items():
+        print(f"  {table:<{width}}  {n:>8,} rows")
+    print(
+        "\nTry:\n"
+        f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{published}', read_only=True)"
+        ".sql('select plan_id, target_kind, count(*) n from fct_target group by all order by 1, 2'))\""
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
