@@ -55,8 +55,11 @@ def main() -> int:
     elapsed = time.monotonic() - started
     if not result.success:
         _print_failure(result)
-        print(f"\nRun {run_id} FAILED after {elapsed:.1f} s. The published warehouse was not changed:"
-              f"\n  {config.published_db_path()}\nFull log: {log_path}", flush=True)
+        print(
+            f"\nRun {run_id} FAILED after {elapsed:.1f} s. The published warehouse was not changed:"
+            f"\n  {config.published_db_path()}\nFull log: {log_path}",
+            flush=True,
+        )
         return 1
     _print_summary(elapsed, run_id)
     return 0
@@ -103,7 +106,9 @@ def _print_failure(result: dg.ExecuteInProcessResult) -> None:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.event_specific_data.error
-            print(f"\n{event.step_key} failed:\n{error.message if error else ''}", file=sys.stderr, flush=True)
+            print(
+                f"\n{event.step_key} failed:\n{error.message if error else ''}", file=sys.stderr, flush=True
+            )
 
 
 def _print_summary(elapsed: float, run_id: str) -> None:

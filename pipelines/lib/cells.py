@@ -12,8 +12,18 @@ import polars as pl
 
 FULL_WIDTH = {
     **{chr(0xFF10 + i): str(i) for i in range(10)},
-    "（": "(", "）": ")", "，": ",", "．": ".", "％": "%", "－": "-", "～": "-", "　": " ",
-    "＞": ">", "＜": "<", "：": ":",
+    "（": "(",
+    "）": ")",
+    "，": ",",
+    "．": ".",
+    "％": "%",
+    "－": "-",
+    "～": "-",
+    "　": " ",
+    "＞": ">",
+    "＜": "<",
+    "：": ":",
+    "−": "-",
 }
 # Footnote markers printed after a figure: circled numbers, asterisks, daggers, superscripts.
 FOOTNOTE_MARKERS = r"[①-⑳*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+"
@@ -25,8 +35,21 @@ UPPER_BOUND_WORDS = r"(不足|不到|少于|<|≤|以内|不超过)"
 UNIT_IN_CELL = r"\d\s*(万件|件|亿元|万元|万人|人|名|万家|家|个|万条|条|万次|次|项|%|分)"
 
 MONTH_NAMES = {
-    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "June": 6,
-    "Jul": 7, "July": 7, "Aug": 8, "Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+    "Jan": 1,
+    "Feb": 2,
+    "Mar": 3,
+    "Apr": 4,
+    "May": 5,
+    "Jun": 6,
+    "June": 6,
+    "Jul": 7,
+    "July": 7,
+    "Aug": 8,
+    "Sep": 9,
+    "Sept": 9,
+    "Oct": 10,
+    "Nov": 11,
+    "Dec": 12,
 }
 
 
@@ -47,7 +70,7 @@ def read_figure_cell(cell: pl.Expr) -> list[pl.Expr]:
     text = normalise_text(cell).str.replace_all(FOOTNOTE_MARKERS, "")
     head = text.str.replace(r"\(.*$", "").str.strip_chars()
     remark = text.str.extract(r"\((.*)\)?\s*$", 1).str.strip_chars().str.strip_chars_end(")")
-    number = head.str.extract(r"(\d[\d,]*(?:\.\d+)?)", 1).str.replace_all(",", "")
+    number = head.str.extract(r"(-?\d[\d,]*(?:\.\d+)?)", 1).str.replace_all(",", "")
     month_range = remark.str.extract_groups(r"(\d{4})\s*年\s*(\d{1,2})\s*-\s*(\d{1,2})\s*月")
     as_of = remark.str.extract(r"截[止至]到?\s*(\d{4})\s*年", 1)
     stop = remark.str.extract_groups(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?\s*起.*不再")
@@ -67,9 +90,9 @@ def read_figure_cell(cell: pl.Expr) -> list[pl.Expr]:
         head.str.extract(UNIT_IN_CELL, 1).alias("cell_unit"),
         (head.is_in(MISSING_MARKERS) | head.is_null()).alias("cell_is_missing"),
         remark.alias("cell_remark"),
-        pl.coalesce(
-            month_range.struct.field("1"), as_of, stop.struct.field("1")
-        ).cast(pl.Int64, strict=False).alias("remark_year"),
+        pl.coalesce(month_range.struct.field("1"), as_of, stop.struct.field("1"))
+        .cast(pl.Int64, strict=False)
+        .alias("remark_year"),
         pl.coalesce(month_range.struct.field("3"), stop.struct.field("2"))
         .cast(pl.Int64, strict=False)
         .alias("remark_end_month"),

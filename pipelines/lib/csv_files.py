@@ -35,9 +35,10 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
     try:
         frame = pl.read_csv(path, schema={c: pl.String for c in header}, encoding="utf8")
     except pl.exceptions.ComputeError as exc:
-        raise SourceError(_ragged_lines(path, name, len(header)) or [
-            SourceIssue(name, 1, "", "", f"file must be a well-formed CSV ({exc})")
-        ]) from exc
+        raise SourceError(
+            _ragged_lines(path, name, len(header))
+            or [SourceIssue(name, 1, "", "", f"file must be a well-formed CSV ({exc})")]
+        ) from exc
     frame = frame.select(columns).with_columns(pl.col(columns).str.strip_chars())
     # A multi-line quoted cell would shift later lines; source files are one record a line.
     return frame.with_row_index(SOURCE_LINE, offset=2).with_columns(
@@ -55,7 +56,9 @@ def read_text_csvs(paths: list[Path], columns: list[str], relative_to: Path) -> 
     return pl.concat(frames, how="vertical")
 
 
-def cast_columns(frame: pl.DataFrame, casts: dict[str, pl.DataType]) -> tuple[pl.DataFrame, list[SourceIssue]]:
+def cast_columns(
+    frame: pl.DataFrame, casts: dict[str, pl.DataType]
+) -> tuple[pl.DataFrame, list[SourceIssue]]:
     """Cast text columns; every non-empty cell that does not parse becomes a SourceIssue."""
     issues: list[SourceIssue] = []
     typed = frame.with_columns([_cast(c, t) for c, t in casts.items()])
@@ -71,8 +74,13 @@ def _ragged_lines(path: Path, name: str, width: int) -> list[SourceIssue]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         return [
-            SourceIssue(name, reader.line_num, "", ",".join(record),
-                        f"a record must have {width} fields like the header, not {len(record)}")
+            SourceIssue(
+                name,
+                reader.line_num,
+                "",
+                ",".join(record),
+                f"a record must have {width} fields like the header, not {len(record)}",
+            )
             for record in reader
             if reader.line_num > 1 and len(record) != width
         ]
@@ -83,8 +91,10 @@ BOOLEAN_WORDS = {"true": True, "false": False}
 
 def _cast(column: str, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.Boolean:  # polars has no text-to-boolean cast
-        return pl.col(column).str.to_lowercase().replace_strict(
-            BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean
+        return (
+            pl.col(column)
+            .str.to_lowercase()
+            .replace_strict(BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean)
         )
     if dtype == pl.Date:
         return pl.col(column).str.to_date("%Y-%m-%d", strict=False)

@@ -13,8 +13,15 @@ from pipelines.lib.errors import SourceIssue
 UNIQUENESS_CHECKS = {"multiple_fields_uniqueness", "field_uniqueness"}
 
 
-def schema_issues(frame: pl.DataFrame, schema: pa.DataFrameSchema) -> list[SourceIssue]:
-    """Validate lazily (every row, every column) and locate each failure by file and line."""
+def schema_issues(
+    frame: pl.DataFrame, schema: pa.DataFrameSchema, source_columns: dict[str, str] | None = None
+) -> list[SourceIssue]:
+    """Validate lazily (every row, every column) and locate each failure by file and line.
+
+    `source_columns` names, for a column derived while reading, the file's column it came
+    from, so that the error points at what the user has to edit.
+    """
+    rename = source_columns or {}
     try:
         schema.validate(frame, lazy=True)
         return []
@@ -35,7 +42,9 @@ def schema_issues(frame: pl.DataFrame, schema: pa.DataFrameSchema) -> list[Sourc
             continue
         value = "" if case["failure_case"] is None else str(case["failure_case"])
         rule = "must not be empty" if check == "not_nullable" else check
-        issues.append(SourceIssue(row[SOURCE_FILE], row[SOURCE_LINE], column, value, rule))
+        issues.append(
+            SourceIssue(row[SOURCE_FILE], row[SOURCE_LINE], rename.get(column, column), value, rule)
+        )
     return issues
 
 

@@ -24,7 +24,9 @@ def sources_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-@dg.sensor(job=build_warehouse_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    job=build_warehouse_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING
+)
 def sources_changed_sensor(context: dg.SensorEvaluationContext):
     """Request one run per distinct state of sources/ (the fingerprint is the run key)."""
     fingerprint = sources_fingerprint(config.sources_dir())

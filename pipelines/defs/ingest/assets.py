@@ -4,7 +4,6 @@ A family that breaks a rule fails its asset with every bad row listed (file, lin
 value, rule) and writes nothing; downstream assets and the publish step do not run.
 """
 
-
 from collections.abc import Callable, Iterator
 
 import dagster as dg
@@ -30,7 +29,7 @@ DESCRIPTIONS = {
     "indicator_aliases": "Labels under which publishers print catalogue indicators.",
     "plans": "Plan documents (sources/reference/plans.csv).",
     "targets": "Quantified plan targets, one file per plan (sources/plans/<plan_id>.csv).",
-    "monitored_indicators": "Indicators plans name without a number (sources/plans/monitored_indicators.csv).",
+    "monitored_indicators": "Indicators plans name without a number (plans/monitored_indicators.csv).",
     "releases": "The release catalogue (sources/releases/releases.csv).",
     "observations": "Figures read from sources/releases/figures/*.csv, cells parsed, flags kept.",
 }
@@ -42,16 +41,25 @@ def raw_key(table: str) -> dg.AssetKey:
 
 def _specs(tables: list[str], deps: list[str] = ()) -> list[dg.AssetSpec]:
     return [
-        dg.AssetSpec(raw_key(t), group_name=GROUP, description=DESCRIPTIONS[t], kinds={"polars", "duckdb"},
-                     deps=[raw_key(d) for d in deps])
+        dg.AssetSpec(
+            raw_key(t),
+            group_name=GROUP,
+            description=DESCRIPTIONS[t],
+            kinds={"polars", "duckdb"},
+            deps=[raw_key(d) for d in deps],
+        )
         for t in tables
     ]
 
 
 def _checks(tables: list[str]) -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(VALIDATION_CHECK, asset=raw_key(t), blocking=True,
-                          description="Every row keeps the pandera rules of its source family.")
+        dg.AssetCheckSpec(
+            VALIDATION_CHECK,
+            asset=raw_key(t),
+            blocking=True,
+            description="Every row keeps the pandera rules of its source family.",
+        )
         for t in tables
     ]
 
@@ -68,7 +76,9 @@ def _load(loader: Callable[[], object], family: str):
             description=f"The {family} sources break validation rules:\n{error}",
             metadata={
                 "issue_count": len(error.issues),
-                "issues": dg.MetadataValue.md(f"| file | line | column | value | rule |\n|---|---|---|---|---|\n{rows}"),
+                "issues": dg.MetadataValue.md(
+                    f"| file | line | column | value | rule |\n|---|---|---|---|---|\n{rows}"
+                ),
             },
         ) from error
 
@@ -81,30 +91,43 @@ def _write(tables: dict[str, pl.DataFrame]) -> Iterator[dg.MaterializeResult | d
             asset_key=raw_key(name),
             metadata={"dagster/row_count": frame.height, "source_files": ", ".join(files)},
         )
-        yield dg.AssetCheckResult(asset_key=raw_key(name), check_name=VALIDATION_CHECK, passed=True,
-                                  metadata={"rows_validated": frame.height})
+        yield dg.AssetCheckResult(
+            asset_key=raw_key(name),
+            check_name=VALIDATION_CHECK,
+            passed=True,
+            metadata={"rows_validated": frame.height},
+        )
 
 
 def _reference_from_warehouse() -> ReferenceTables:
-    return ReferenceTables(**warehouse.read_tables(config.build_db_path(), config.RAW_SCHEMA, REFERENCE_TABLES))
+    return ReferenceTables(
+        **warehouse.read_tables(config.build_db_path(), config.RAW_SCHEMA, REFERENCE_TABLES)
+    )
 
 
-@dg.multi_asset(name="reference_sources", specs=_specs(REFERENCE_TABLES), check_specs=_checks(REFERENCE_TABLES))
+@dg.multi_asset(
+    name="reference_sources", specs=_specs(REFERENCE_TABLES), check_specs=_checks(REFERENCE_TABLES)
+)
 def reference_sources(context: dg.AssetExecutionContext):
     """Regions, units, indicators, aliases and plans."""
     reference = _load(lambda: load_reference(config.sources_dir()), "reference")
     yield from _write(reference.as_tables())
 
 
-@dg.multi_asset(name="plan_sources", specs=_specs(PLAN_TABLES, REFERENCE_TABLES), check_specs=_checks(PLAN_TABLES))
+@dg.multi_asset(
+    name="plan_sources", specs=_specs(PLAN_TABLES, REFERENCE_TABLES), check_specs=_checks(PLAN_TABLES)
+)
 def plan_sources(context: dg.AssetExecutionContext):
     """Plan targets and monitored indicators, checked against the reference tables."""
     plans = _load(lambda: load_plans(config.sources_dir(), _reference_from_warehouse()), "plan")
     yield from _write(plans.as_tables())
 
 
-@dg.multi_asset(name="release_sources", specs=_specs(RELEASE_TABLES, REFERENCE_TABLES),
-                check_specs=_checks(RELEASE_TABLES))
+@dg.multi_asset(
+    name="release_sources",
+    specs=_specs(RELEASE_TABLES, REFERENCE_TABLES),
+    check_specs=_checks(RELEASE_TABLES),
+)
 def release_sources(context: dg.AssetExecutionContext):
     """The release catalogue and every figure file, checked against the reference tables."""
     releases = _load(lambda: load_releases(config.sources_dir(), _reference_from_warehouse()), "release")

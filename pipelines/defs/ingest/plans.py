@@ -18,9 +18,24 @@ from pipelines.lib.validation import rule_issues, schema_issues
 
 MONITORED_FILE = "monitored_indicators.csv"
 TARGET_COLUMNS = [
-    "target_id", "indicator_id", "region_code", "target_kind", "baseline_year", "baseline_value",
-    "target_year", "target_value", "target_value_high", "unit", "wording_zh", "attribute", "path",
-    "population_base", "population_base_unit", "source_ref", "reported_outcome_zh", "reported_achieved",
+    "target_id",
+    "indicator_id",
+    "region_code",
+    "target_kind",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "target_value_high",
+    "unit",
+    "wording_zh",
+    "attribute",
+    "path",
+    "population_base",
+    "population_base_unit",
+    "source_ref",
+    "reported_outcome_zh",
+    "reported_achieved",
     "notes",
 ]
 MONITORED_COLUMNS = ["plan_id", "indicator_id", "region_code", "source_ref"]
@@ -47,59 +62,107 @@ def load_plans(sources: Path, reference: ReferenceTables) -> PlanTables:
     raw = read_text_csvs(files, TARGET_COLUMNS, sources).with_columns(
         pl.col(SOURCE_FILE).str.extract(r"([^/]+)\.csv$", 1).alias("plan_id")
     )
-    targets, cast = cast_columns(raw, {
-        "baseline_year": pl.Int64, "baseline_value": pl.Float64, "target_year": pl.Int64,
-        "target_value": pl.Float64, "target_value_high": pl.Float64, "population_base": pl.Float64,
-        "reported_achieved": pl.Boolean,
-    })
+    targets, cast = cast_columns(
+        raw,
+        {
+            "baseline_year": pl.Int64,
+            "baseline_value": pl.Float64,
+            "target_year": pl.Int64,
+            "target_value": pl.Float64,
+            "target_value_high": pl.Float64,
+            "population_base": pl.Float64,
+            "reported_achieved": pl.Boolean,
+        },
+    )
     issues += cast
 
     region = schemas.known(reference.regions["region_code"], "a region_code in reference/regions.csv")
-    indicator = schemas.known(reference.indicators["indicator_id"],
-                              "an indicator_id in reference/indicators.csv")
-    plan = schemas.known(reference.plans["plan_id"],
-                         "a plan_id in reference/plans.csv (the file is named after its plan)")
+    indicator = schemas.known(
+        reference.indicators["indicator_id"], "an indicator_id in reference/indicators.csv"
+    )
+    plan = schemas.known(
+        reference.plans["plan_id"], "a plan_id in reference/plans.csv (the file is named after its plan)"
+    )
     unit = schemas.known(reference.units["unit"], "a unit listed in reference/units.csv")
-    issues += schema_issues(targets, schemas.with_checks(schemas.TargetModel, {
-        "plan_id": [plan], "indicator_id": [indicator], "region_code": [region], "unit": [unit],
-    }))
+    issues += schema_issues(
+        targets,
+        schemas.with_checks(
+            schemas.TargetModel,
+            {
+                "plan_id": [plan],
+                "indicator_id": [indicator],
+                "region_code": [region],
+                "unit": [unit],
+            },
+        ),
+    )
+
+    issues += rule_issues(
+        targets,
+        pl.col("baseline_year") >= pl.col("target_year"),
+        "baseline_year",
+        "baseline_year must be before target_year",
+    )
+    issues += rule_issues(
+        targets,
+        (pl.col("target_kind") == "range")
+        & ~(pl.col("target_value_high") >= pl.col("target_value")).fill_null(False),
+        "target_value_high",
+        "a range target needs target_value_high >= target_value",
+    )
 
     # Rules across files: the unit must convert to the indicator's unit, and a per-capita
     # target must be set on a per-capita indicator.
     joined = targets.join(
-        reference.units.select("unit", pl.col("canonical_unit").alias("unit_canonical")), on="unit", how="left"
+        reference.units.select("unit", pl.col("canonical_unit").alias("unit_canonical")),
+        on="unit",
+        how="left",
     ).join(
         reference.indicators.select("indicator_id", pl.col("unit").alias("indicator_unit"), "measure_kind"),
-        on="indicator_id", how="left",
+        on="indicator_id",
+        how="left",
     )
     issues += rule_issues(
         joined,
-        pl.col("unit_canonical").is_not_null() & pl.col("indicator_unit").is_not_null()
+        pl.col("unit_canonical").is_not_null()
+        & pl.col("indicator_unit").is_not_null()
         & (pl.col("unit_canonical") != pl.col("indicator_unit"))
         & (pl.col("target_kind") != "annual_growth"),
-        "unit", "unit must convert to the indicator's canonical unit (reference/indicators.csv)",
+        "unit",
+        "unit must convert to the indicator's canonical unit (reference/indicators.csv)",
     )
     issues += rule_issues(
         joined,
         (pl.col("target_kind") == "annual_growth") & (pl.col("unit") != "%"),
-        "unit", "an annual_growth target is a rate in %",
+        "unit",
+        "an annual_growth target is a rate in %",
     )
     issues += rule_issues(
         joined,
         (pl.col("target_kind") == "per_capita") & (pl.col("measure_kind") != "per_capita"),
-        "indicator_id", "a per_capita target needs an indicator whose measure_kind is per_capita",
+        "indicator_id",
+        "a per_capita target needs an indicator whose measure_kind is per_capita",
     )
     issues += rule_issues(
         joined,
         pl.col("population_base").is_not_null()
         & ~pl.col("population_base_unit").is_in(["人", "万人"]).fill_null(False),
-        "population_base_unit", "a population base is stated in 人 or 万人",
+        "population_base_unit",
+        "a population base is stated in 人 or 万人",
     )
 
     monitored = read_text_csv(sources / "plans" / MONITORED_FILE, MONITORED_COLUMNS, sources)
-    issues += schema_issues(monitored, schemas.with_checks(schemas.MonitoredIndicatorModel, {
-        "plan_id": [plan], "indicator_id": [indicator], "region_code": [region],
-    }))
+    issues += schema_issues(
+        monitored,
+        schemas.with_checks(
+            schemas.MonitoredIndicatorModel,
+            {
+                "plan_id": [plan],
+                "indicator_id": [indicator],
+                "region_code": [region],
+            },
+        ),
+    )
 
     if issues:
         raise SourceError(issues)

@@ -16,15 +16,27 @@ CODE_SCHEMES = ["GB/T 2260", "planwatch"]
 DIRECTIONS = ["higher", "lower"]
 MEASURE_KINDS = ["stock", "flow", "rate", "per_capita", "score"]
 TARGET_KINDS = [
-    "level_at_least", "level_at_most", "increment", "cumulative",
-    "annual_growth", "share", "per_capita", "score", "range",
+    "level_at_least",
+    "level_at_most",
+    "increment",
+    "cumulative",
+    "annual_growth",
+    "share",
+    "per_capita",
+    "score",
+    "range",
 ]
 ATTRIBUTES = ["预期性", "约束性"]
 PATHS = ["linear", "geometric"]
 DATE_PRECISIONS = ["day", "month", "year", "unknown"]
 RELEASE_KINDS = [
-    "official_statistics", "official_document", "press", "repost",
-    "academic", "consultancy", "secondary",
+    "official_statistics",
+    "official_document",
+    "press",
+    "repost",
+    "academic",
+    "consultancy",
+    "secondary",
 ]
 QUALIFIERS = ["exact", "approximate", "lower_bound", "upper_bound"]
 YEAR_RULE = {"ge": MIN_YEAR, "le": MAX_YEAR}
@@ -112,24 +124,6 @@ class TargetModel(pa.DataFrameModel):
     class Config:
         strict = False
 
-    @pa.dataframe_check(error="baseline_year must be before target_year")
-    def baseline_before_target(cls, data) -> pl.LazyFrame:
-        f = data.lazyframe
-        return f.select(
-            pl.col("baseline_year").is_null()
-            | pl.col("target_year").is_null()
-            | (pl.col("baseline_year") < pl.col("target_year"))
-        )
-
-    @pa.dataframe_check(error="a range target needs target_value_high >= target_value")
-    def range_has_high_end(cls, data) -> pl.LazyFrame:
-        f = data.lazyframe
-        return f.select(
-            (pl.col("target_kind") != "range")
-            | (pl.col("target_value_high").is_not_null()
-               & (pl.col("target_value_high") >= pl.col("target_value")))
-        )
-
 
 class MonitoredIndicatorModel(pa.DataFrameModel):
     plan_id: str
@@ -170,8 +164,14 @@ class FigureModel(pa.DataFrameModel):
 
     class Config:
         strict = False
-        unique = ["release_id", "indicator_id", "region_code", "period_start_year", "period_year",
-                  "period_end_month"]
+        unique = [
+            "release_id",
+            "indicator_id",
+            "region_code",
+            "period_start_year",
+            "period_year",
+            "period_end_month",
+        ]
 
 
 def known(values, what: str) -> pa.Check:

@@ -1,6 +1,5 @@
 """Publishing: the built warehouse replaces the published file atomically, once everything passed."""
 
-
 import dagster as dg
 
 from pipelines import config

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets, keyed by warehouse schema and table (e.g. main/fct_target)."""
 
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -4,7 +4,11 @@ with plans as (
 ),
 
 target_counts as (
-    select plan_id, count(*) as n_targets from {{ ref('stg_plans__targets') }} group by plan_id
+    select
+        plan_id,
+        count(*) as n_targets
+    from {{ ref('stg_plans__targets') }}
+    group by plan_id
 ),
 
 final as (

@@ -4,7 +4,10 @@ with releases as (
 ),
 
 observation_counts as (
-    select release_id, count(*) as n_observations, min(published_by) as published_by
+    select
+        release_id,
+        count(*) as n_observations,
+        min(published_by) as published_by
     from {{ ref('int_observations_converted') }}
     group by release_id
 ),

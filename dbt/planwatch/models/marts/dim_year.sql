@@ -1,18 +1,27 @@
 {#- Calendar years spanning every plan period, target and observation, with the Five-Year
     Plan each belongs to (the 1st ran 1953-1957). -#}
 with digits as (
-    {% for d in range(10) %}select {{ d }} as d{% if not loop.last %} union all {% endif %}{% endfor %}
+    {% for d in range(10) %}select {{ d }} as d{% if not loop.last %}
+        union all
+    {% endif %}{% endfor %}
 ),
 
 bounds as (
-    select min(y) as first_year, max(y) as last_year
+    select
+        min(y) as first_year,
+        max(y) as last_year
     from (
         select period_start_year as y from {{ ref('stg_reference__plans') }}
-        union all select coalesce(period_end_year, period_start_year) from {{ ref('stg_reference__plans') }}
-        union all select baseline_year from {{ ref('int_targets_converted') }}
-        union all select target_year from {{ ref('int_targets_converted') }}
-        union all select period_start_year from {{ ref('stg_releases__observations') }}
-        union all select period_year from {{ ref('stg_releases__observations') }}
+        union all
+        select coalesce(period_end_year, period_start_year) from {{ ref('stg_reference__plans') }}
+        union all
+        select baseline_year from {{ ref('int_targets_converted') }}
+        union all
+        select target_year from {{ ref('int_targets_converted') }}
+        union all
+        select period_start_year from {{ ref('stg_releases__observations') }}
+        union all
+        select period_year from {{ ref('stg_releases__observations') }}
     ) as all_years
     where y is not null
 ),
@@ -27,7 +36,9 @@ years as (
 ),
 
 numbered as (
-    select year, cast(floor((year - 1953) / 5.0) as integer) + 1 as five_year_plan_number
+    select
+        year,
+        cast(floor((year - 1953) / 5.0) as integer) + 1 as five_year_plan_number
     from years
 ),
 

@@ -1,0 +1,90 @@
+"""Fixtures: every test works on a temporary copy of sources/ and its own warehouse folder.
+
+The pipeline reads its paths from PLANWATCH_SOURCES_DIR and PLANWATCH_WAREHOUSE_DIR (see
+pipelines/config.py), so a test run never touches the repository's warehouse/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.config import REPO_ROOT
+
+REPO_SOURCES = REPO_ROOT / "sources"
+SHARED = REPO_ROOT.parent / "shared"
+PATH_VARIABLES = ("PLANWATCH_SOURCES_DIR", "PLANWATCH_WAREHOUSE_DIR", "PLANWATCH_BUILD_DB")
+
+
+@dataclass
+class Workspace:
+    """A private sources/ copy and warehouse folder, exported to the pipeline's environment."""
+
+    sources: Path
+    warehouse: Path
+
+    @property
+    def published(self) -> Path:
+        return self.warehouse / "planwatch.duckdb"
+
+    def build(self) -> dg.ExecuteInProcessResult:
+        """Materialise every asset with a real in-process Dagster run."""
+        from pipelines.definitions import defs
+
+        return defs.resolve_job_def("build_warehouse").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        )
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Run a query on the published warehouse over a plain read-only connection."""
+        con = duckdb.connect(str(self.published), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+
+def _enter(root: Path) -> tuple[Workspace, dict[str, str | None]]:
+    sources = root / "sources"
+    shutil.copytree(REPO_SOURCES, sources)
+    workspace = Workspace(sources=sources, warehouse=root / "warehouse")
+    saved = {name: os.environ.get(name) for name in PATH_VARIABLES}
+    os.environ["PLANWATCH_SOURCES_DIR"] = str(workspace.sources)
+    os.environ["PLANWATCH_WAREHOUSE_DIR"] = str(workspace.warehouse)
+    os.environ["PLANWATCH_BUILD_DB"] = str(workspace.warehouse / "build" / "planwatch.duckdb")
+    return workspace, saved
+
+
+def _leave(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    """A fresh sources/ copy and an empty warehouse folder for one test."""
+    ws, saved = _enter(tmp_path)
+    yield ws
+    _leave(saved)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """One warehouse built from the shipped sources by a real Dagster run, shared read-only."""
+    ws, saved = _enter(tmp_path_factory.mktemp("built"))
+    result = ws.build()
+    assert result.success, "the build of the shipped sources failed"
+    yield ws
+    _leave(saved)
