@@ -40,6 +40,27 @@ EXPECTED_ASSET_KEYS = {
     "intermediate/int_targets_converted",
     "intermediate/int_observations_converted",
     *(
+        f"intermediate/{m}"
+        for m in [
+            "int_observations_dated",
+            "int_target_values_gathered",
+            "int_target_as_of_dates",
+            "int_target_series_as_of",
+            "int_target_inputs_resolved",
+            "int_targets_assessed",
+        ]
+    ),
+    "main/attainment_statuses",
+    *(
+        f"main/{m}"
+        for m in [
+            "mart_target_attainment",
+            "mart_attainment_history",
+            "mart_plan_scorecard",
+            "mart_monitored_indicator_trend",
+        ]
+    ),
+    *(
         f"main/{m}"
         for m in [
             "dim_region",

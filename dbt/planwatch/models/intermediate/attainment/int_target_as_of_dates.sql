@@ -1,0 +1,39 @@
+{#- The dates at which each target is assessed: every date a value that speaks for it became
+    known, and the assessment date (the latest release) for every target, with or without data.
+    Only these dates can change a target's status through data; between them a status can
+    change only through the passing of time (finality, staleness), which the next date shows. -#}
+with targets as (
+    select target_id from {{ ref('int_targets_converted') }}
+),
+
+assessment_date as (
+    select max(latest_as_of_date) as latest_as_of_date from {{ ref('int_observations_dated') }}
+),
+
+value_dates as (
+    select distinct
+        target_id,
+        known_on as as_of_date
+    from {{ ref('int_target_values_gathered') }}
+),
+
+latest as (
+    select
+        targets.target_id,
+        assessment_date.latest_as_of_date as as_of_date
+    from targets
+    cross join assessment_date
+),
+
+dates as (
+    select target_id, as_of_date from value_dates
+    union
+    select target_id, as_of_date from latest
+)
+
+select
+    dates.target_id,
+    dates.as_of_date,
+    dates.as_of_date = assessment_date.latest_as_of_date as is_latest
+from dates
+cross join assessment_date

@@ -1,0 +1,119 @@
+{#- Every target's status as known at each date a value speaking for it became known (and at
+    the latest release), counting only releases published by then: when a target turned
+    achieved, fell behind or was revised. previous_status shows the change. -#}
+with assessed as (
+    select * from {{ ref('int_targets_assessed') }}
+),
+
+targets as (
+    select * from {{ ref('int_targets_converted') }}
+),
+
+statuses as (
+    select * from {{ ref('attainment_statuses') }}
+),
+
+labelled as (
+    select
+        assessed.as_of_date,
+        assessed.target_id,
+        targets.plan_id,
+        targets.indicator_id,
+        targets.region_code,
+        targets.target_kind,
+        targets.attribute,
+        assessed.baseline_year_used as baseline_year,
+        assessed.baseline_value_used as baseline_value,
+        targets.target_year,
+        targets.target_value,
+        targets.unit,
+        assessed.latest_year,
+        assessed.latest_value,
+        assessed.latest_release_id,
+        assessed.cumulative_value,
+        assessed.expected_value,
+        assessed.attainment_ratio,
+        assessed.pace_ratio,
+        assessed.projected_value,
+        assessed.required_annual_growth,
+        assessed.required_annual_amount,
+        assessed.status,
+        case when assessed.is_achieved_early then '提前实现' else statuses.status_zh end as status_zh,
+        case when assessed.is_achieved_early then 'achieved early' else statuses.status_en end as status_en,
+        statuses.sort_order as status_order,
+        assessed.is_provisional as provisional,
+        assessed.is_partial_period as partial_period,
+        assessed.is_stale as stale,
+        assessed.is_discontinued as discontinued,
+        assessed.is_baseline_substituted as baseline_substituted,
+        assessed.is_concept_mismatch as concept_mismatch,
+        assessed.is_final,
+        assessed.is_latest,
+        assessed.period_elapsed_share,
+        assessed.observed_annual_growth,
+        assessed.latest_value_basis,
+        assessed.latest_qualifier,
+        assessed.latest_known_on,
+        assessed.is_derived as derived,
+        assessed.is_check as doubtful,
+        targets.baseline_year as planned_baseline_year,
+        targets.source_ref
+    from assessed
+    inner join targets on assessed.target_id = targets.target_id
+    inner join statuses on assessed.status = statuses.status
+),
+
+final as (
+    select
+        cast(as_of_date as date) as as_of_date,
+        cast(target_id as {{ dbt.type_string() }}) as target_id,
+        cast(plan_id as {{ dbt.type_string() }}) as plan_id,
+        cast(indicator_id as {{ dbt.type_string() }}) as indicator_id,
+        cast(region_code as {{ dbt.type_string() }}) as region_code,
+        cast(target_kind as {{ dbt.type_string() }}) as target_kind,
+        cast(attribute as {{ dbt.type_string() }}) as attribute,
+        cast(baseline_year as integer) as baseline_year,
+        cast(baseline_value as double) as baseline_value,
+        cast(target_year as integer) as target_year,
+        cast(target_value as double) as target_value,
+        cast(unit as {{ dbt.type_string() }}) as unit,
+        cast(latest_year as integer) as latest_year,
+        cast(latest_value as double) as latest_value,
+        cast(latest_release_id as {{ dbt.type_string() }}) as latest_release_id,
+        cast(expected_value as double) as expected_value,
+        cast(attainment_ratio as double) as attainment_ratio,
+        cast(pace_ratio as double) as pace_ratio,
+        cast(projected_value as double) as projected_value,
+        cast(required_annual_growth as double) as required_annual_growth,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(status_zh as {{ dbt.type_string() }}) as status_zh,
+        provisional,
+        partial_period,
+        stale,
+        discontinued,
+        baseline_substituted,
+        concept_mismatch,
+        cast(status_en as {{ dbt.type_string() }}) as status_en,
+        cast(status_order as integer) as status_order,
+        cast(
+            lag(status) over (partition by target_id order by as_of_date) as {{ dbt.type_string() }}
+        ) as previous_status,
+        coalesce(status != lag(status) over (partition by target_id order by as_of_date), false)
+            as is_status_change,
+        is_final,
+        is_latest,
+        cast(cumulative_value as double) as cumulative_value,
+        cast(required_annual_amount as double) as required_annual_amount,
+        cast(period_elapsed_share as double) as period_elapsed_share,
+        cast(observed_annual_growth as double) as observed_annual_growth,
+        cast(latest_value_basis as {{ dbt.type_string() }}) as latest_value_basis,
+        cast(latest_qualifier as {{ dbt.type_string() }}) as latest_qualifier,
+        cast(latest_known_on as date) as latest_known_on,
+        derived,
+        doubtful,
+        cast(planned_baseline_year as integer) as planned_baseline_year,
+        cast(source_ref as {{ dbt.type_string() }}) as source_ref
+    from labelled
+)
+
+select * from final
