@@ -125,7 +125,8 @@ def _print_summary(elapsed: float, run_id: str) -> None:
     print(
         "\nTry:\n"
         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{published}', read_only=True)"
-        ".sql('select plan_id, target_kind, count(*) n from fct_target group by all order by 1, 2'))\""
+        ".sql('select plan_id, status, status_zh, count(*) n "
+        "from mart_target_attainment group by all order by 1, 2'))\""
     )
 
 
