@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 from pipelines.config import DBT_PROJECT_DIR  # noqa: E402
 from pipelines.defs.ingest.plans import load_plans  # noqa: E402
 from pipelines.defs.ingest.reference import load_reference  # noqa: E402
-from pipelines.defs.ingest.releases import load_releases  # noqa: E402
+from pipelines.defs.ingest.releases import PACKAGE_RELEASE_SCHEMA, load_all_releases  # noqa: E402
 from pipelines.lib import warehouse  # noqa: E402
 
 FIRST_YEAR = 2011
@@ -149,9 +149,17 @@ def main() -> None:
         started = time.perf_counter()
         reference = load_reference(sources)
         plans = load_plans(sources, reference)
-        releases = load_releases(sources, reference)
+        catalogue, observations = load_all_releases(sources, reference)
         loaded = time.perf_counter() - started
-        for tables in (reference.as_tables(), plans.as_tables(), releases.as_tables()):
+        for tables in (
+            reference.as_tables(),
+            plans.as_tables(),
+            {
+                "releases": catalogue,
+                "observations": observations,
+                "package_releases": pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA),
+            },
+        ):
             warehouse.replace_tables(build, "raw", tables)
         written = time.perf_counter() - started - loaded
         print(

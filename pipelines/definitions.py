@@ -2,16 +2,23 @@
 
 import dagster as dg
 
-from pipelines.defs.automation.jobs import build_warehouse_job
+from pipelines.defs.automation.jobs import build_warehouse_job, ingest_release_job
 from pipelines.defs.automation.schedules import daily_build_schedule
 from pipelines.defs.automation.sensors import sources_changed_sensor
-from pipelines.defs.ingest.assets import plan_sources, reference_sources, release_sources
+from pipelines.defs.ingest.assets import plan_sources, reference_sources, release_catalogue, release_figures
 from pipelines.defs.publish.assets import published_warehouse
 from pipelines.defs.transform.assets import dbt_resource, planwatch_dbt_models
 
 defs = dg.Definitions(
-    assets=[reference_sources, plan_sources, release_sources, planwatch_dbt_models, published_warehouse],
-    jobs=[build_warehouse_job],
+    assets=[
+        reference_sources,
+        plan_sources,
+        release_catalogue,
+        release_figures,
+        planwatch_dbt_models,
+        published_warehouse,
+    ],
+    jobs=[build_warehouse_job, ingest_release_job],
     schedules=[daily_build_schedule],
     sensors=[sources_changed_sensor],
     resources={"dbt": dbt_resource()},

@@ -39,6 +39,10 @@ def main() -> int:
     from pipelines.definitions import defs
 
     instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
+    from pipelines.defs.ingest.partitions import all_partitions_tags, register_releases
+
+    keys = register_releases(instance, config.sources_dir())
+    print(f"  {len(keys)} release partitions", flush=True)
     run_id = make_new_run_id()
     done = threading.Event()
     printer = threading.Thread(target=_print_progress, args=(instance, run_id, done, started), daemon=True)
@@ -48,7 +52,11 @@ def main() -> int:
     # dagster-dbt echoes every dbt log line to stdout; keep them in a file, show progress here.
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = defs.resolve_job_def("build_warehouse").execute_in_process(
-            instance=instance, run_id=run_id, raise_on_error=False, run_config=QUIET_LOGGERS
+            instance=instance,
+            run_id=run_id,
+            raise_on_error=False,
+            run_config=QUIET_LOGGERS,
+            tags=all_partitions_tags(keys),
         )
     done.set()
     printer.join()
@@ -71,12 +79,16 @@ def _has_dagster_home() -> bool:
 
 def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.Event, started: float) -> None:
     cursor = None
+    shown: set[str] = set()
     while True:
         finished = done.is_set()
         connection = instance.get_records_for_run(run_id, cursor=cursor)
         cursor = connection.cursor
         for record in connection.records:
             line = _describe(record.event_log_entry.dagster_event)
+            if line in shown:  # a partitioned asset reports once per partition
+                continue
+            shown.add(line)
             if line:
                 print(f"  [{time.monotonic() - started:6.1f}s] {line}", file=TERMINAL, flush=True)
         if finished:
@@ -97,8 +109,11 @@ def _describe(event: dg.DagsterEvent | None) -> str | None:
             return None
         return f"check FAILED: {evaluation.asset_key.to_user_string()} {evaluation.check_name}"
     materialization = event.event_specific_data.materialization
-    rows = materialization.metadata.get("dagster/row_count")
-    count = f" ({rows.value} rows)" if rows is not None else ""
+    meta = materialization.metadata
+    if "releases" in meta:  # a run over release partitions
+        count = f" ({meta['releases'].value} releases, {meta['figures_written'].value} figures)"
+    else:
+        count = f" ({meta['dagster/row_count'].value} rows)" if "dagster/row_count" in meta else ""
     return f"built {materialization.asset_key.to_user_string()}{count}"
 
 

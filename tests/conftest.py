@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +20,7 @@ from pipelines.config import REPO_ROOT
 
 REPO_SOURCES = REPO_ROOT / "sources"
 SHARED = REPO_ROOT.parent / "shared"
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 PATH_VARIABLES = ("PLANWATCH_SOURCES_DIR", "PLANWATCH_WAREHOUSE_DIR", "PLANWATCH_BUILD_DB")
 
 
@@ -29,6 +30,7 @@ class Workspace:
 
     sources: Path
     warehouse: Path
+    instance: dg.DagsterInstance = field(default_factory=dg.DagsterInstance.ephemeral)
 
     @property
     def published(self) -> Path:
@@ -37,11 +39,24 @@ class Workspace:
     def build(self) -> dg.ExecuteInProcessResult:
         """Materialise every asset with a real in-process Dagster run."""
         from pipelines.definitions import defs
+        from pipelines.defs.ingest.partitions import all_partitions_tags, register_releases
 
+        keys = register_releases(self.instance, self.sources)
         return defs.resolve_job_def("build_warehouse").execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(),
+            instance=self.instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            run_config=QUIET,
+            tags=all_partitions_tags(keys),
+        )
+
+    def ingest_release(self, release_id: str) -> dg.ExecuteInProcessResult:
+        """Take one release (its partition) and rebuild what depends on it, as the sensor does."""
+        from pipelines.definitions import defs
+        from pipelines.defs.ingest.partitions import register_releases
+
+        register_releases(self.instance, self.sources)
+        return defs.resolve_job_def("ingest_release").execute_in_process(
+            instance=self.instance, raise_on_error=False, run_config=QUIET, partition_key=release_id
         )
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:

@@ -20,6 +20,7 @@ EXPECTED_ASSET_KEYS = {
             "targets",
             "monitored_indicators",
             "releases",
+            "package_releases",
             "observations",
         ]
     ),
@@ -109,8 +110,25 @@ def test_validation_and_dbt_tests_are_asset_checks():
     assert len(check_keys) >= 100
 
 
+def test_releases_are_dynamic_partitions():
+    graph = asset_graph()
+    observations = graph.get(dg.AssetKey(["raw", "observations"]))
+    assert isinstance(observations.partitions_def, dg.DynamicPartitionsDefinition)
+    assert observations.partitions_def.name == "releases"
+    assert graph.get(dg.AssetKey(["main", "fct_observation"])).partitions_def is None
+
+
+def test_ingest_release_job_takes_one_release_and_what_depends_on_it():
+    keys = {
+        k.to_user_string() for k in defs.resolve_job_def("ingest_release").asset_layer.executable_asset_keys
+    }
+    assert {"raw/releases", "raw/observations", "main/fct_observation", "warehouse/planwatch"} <= keys
+    assert not keys & {"raw/regions", "raw/targets"}  # reference data and plans are not re-read
+
+
 def test_job_schedule_and_sensor():
     job = defs.resolve_job_def("build_warehouse")
     assert job.executor_def.name == "in_process"
     assert defs.resolve_schedule_def("daily_build").cron_schedule == "0 6 * * *"
-    assert defs.resolve_sensor_def("sources_changed_sensor").job_name == "build_warehouse"
+    sensor = defs.resolve_sensor_def("sources_changed_sensor")
+    assert {j.name for j in sensor.jobs} == {"build_warehouse", "ingest_release"}

@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import load_reference
-from pipelines.defs.ingest.releases import load_releases
+from pipelines.defs.ingest.releases import load_all_releases
 from pipelines.lib.errors import SourceError
 from tests.sourcefiles import append_copy_of_row, set_cell
 
@@ -220,7 +220,7 @@ CASES = [
 def load_everything(sources):
     reference = load_reference(sources)
     load_plans(sources, reference)
-    load_releases(sources, reference)
+    load_all_releases(sources, reference)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -16,7 +16,8 @@ class SourceIssue:
     rule: str
 
     def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}" + (f", column {self.column}" if self.column else "")
+        unit = "row" if self.file.lower().endswith(".xlsx") else "line"
+        where = f"{self.file}, {unit} {self.line}" + (f", column {self.column}" if self.column else "")
         return f"{where}: value {self.value!r} breaks rule: {self.rule}"
 
 

@@ -11,6 +11,9 @@ from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE
 from pipelines.lib.errors import SourceIssue
 
 UNIQUENESS_CHECKS = {"multiple_fields_uniqueness", "field_uniqueness"}
+# A frame column "<column>__header" holds, per row, the header the cell had in the user's file
+# (wide tables spread one logical column over many): errors then name that header.
+HEADER_SUFFIX = "__header"
 
 
 def schema_issues(
@@ -42,10 +45,14 @@ def schema_issues(
             continue
         value = "" if case["failure_case"] is None else str(case["failure_case"])
         rule = "must not be empty" if check == "not_nullable" else check
-        issues.append(
-            SourceIssue(row[SOURCE_FILE], row[SOURCE_LINE], rename.get(column, column), value, rule)
-        )
+        reported = rename.get(column, column)
+        issues.append(SourceIssue(row[SOURCE_FILE], row[SOURCE_LINE], _header(row, reported), value, rule))
     return issues
+
+
+def _header(row: dict, column: str) -> str:
+    """The header the cell had in the user's file, where the frame records one."""
+    return row.get(f"{column}{HEADER_SUFFIX}") or column
 
 
 def _files(frame: pl.DataFrame) -> str:
@@ -54,5 +61,9 @@ def _files(frame: pl.DataFrame) -> str:
 
 def rule_issues(frame: pl.DataFrame, broken: pl.Expr, column: str, rule: str) -> list[SourceIssue]:
     """Issues for the rows where `broken` holds: for rules that span columns or files."""
-    bad = frame.filter(broken).select(SOURCE_FILE, SOURCE_LINE, pl.col(column).cast(pl.String))
-    return [SourceIssue(f, line, column, value or "", rule) for f, line, value in bad.iter_rows()]
+    header = f"{column}{HEADER_SUFFIX}"
+    headers = pl.col(header) if header in frame.columns else pl.lit(None, pl.String)
+    bad = frame.filter(broken).select(
+        SOURCE_FILE, SOURCE_LINE, pl.col(column).cast(pl.String), headers.alias("h")
+    )
+    return [SourceIssue(f, line, h or column, value or "", rule) for f, line, value, h in bad.iter_rows()]

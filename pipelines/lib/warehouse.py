@@ -42,6 +42,39 @@ def replace_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> 
         con.close()
 
 
+def ensure_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> None:
+    """Create each table from its (empty) frame's schema unless it exists."""
+    con = connect_build(path)
+    try:
+        con.execute(f"create schema if not exists {schema}")
+        for name, frame in tables.items():
+            con.register("incoming_frame", frame.to_arrow())
+            con.execute(f"create table if not exists {schema}.{name} as select * from incoming_frame")
+            con.unregister("incoming_frame")
+    finally:
+        con.close()
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection, schema: str, tables: dict[str, pl.DataFrame], key: str, value: str
+) -> None:
+    """Replace the rows where `key` = `value` in each table, all in one transaction.
+
+    One release's rows change; every other release's rows stay exactly as they were.
+    """
+    try:
+        con.execute("begin transaction")
+        for name, frame in tables.items():
+            con.execute(f"delete from {schema}.{name} where {key} = ?", [value])
+            con.register("incoming_frame", frame.to_arrow())
+            con.execute(f"insert into {schema}.{name} by name select * from incoming_frame")
+            con.unregister("incoming_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
 def read_tables(path: Path, schema: str, names: list[str]) -> dict[str, pl.DataFrame]:
     """Read whole tables back (small reference tables only)."""
     con = duckdb.connect(str(path), read_only=True)

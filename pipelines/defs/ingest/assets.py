@@ -1,25 +1,34 @@
 """Ingest assets: one per source family, each reading, validating and writing raw tables.
 
-A family that breaks a rule fails its asset with every bad row listed (file, line, column,
-value, rule) and writes nothing; downstream assets and the publish step do not run.
+- reference_sources and plan_sources: the whole family at once; a rule broken anywhere fails
+  the asset with every bad row listed (file, line, column, value, rule) and writes nothing.
+- release_catalogue: releases/releases.csv, checked against the compiled figure files.
+- release_figures: one dynamic partition per release. A release that breaks a rule is
+  quarantined (a report in warehouse/quarantine/) and fails its partition; its previous rows
+  and every other release's rows stay as they were, and nothing is published.
 """
-
-from collections.abc import Callable, Iterator
 
 import dagster as dg
 import polars as pl
 
 from pipelines import config
+from pipelines.defs.ingest.partitions import release_partitions
 from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import ReferenceTables, load_reference
-from pipelines.defs.ingest.releases import load_releases
-from pipelines.lib import warehouse
+from pipelines.defs.ingest.releases import (
+    OBSERVATION_SCHEMA,
+    PACKAGE_RELEASE_SCHEMA,
+    load_catalogue,
+    load_release,
+    read_compiled_figures,
+)
+from pipelines.lib import quarantine, warehouse
 from pipelines.lib.errors import SourceError
 
 GROUP = "ingest"
 REFERENCE_TABLES = ["regions", "units", "indicators", "indicator_aliases", "plans"]
 PLAN_TABLES = ["targets", "monitored_indicators"]
-RELEASE_TABLES = ["releases", "observations"]
+RELEASE_FIGURE_TABLES = ["package_releases", "observations"]
 VALIDATION_CHECK = "source_rules_hold"
 
 DESCRIPTIONS = {
@@ -31,7 +40,8 @@ DESCRIPTIONS = {
     "targets": "Quantified plan targets, one file per plan (sources/plans/<plan_id>.csv).",
     "monitored_indicators": "Indicators plans name without a number (plans/monitored_indicators.csv).",
     "releases": "The release catalogue (sources/releases/releases.csv).",
-    "observations": "Figures read from sources/releases/figures/*.csv, cells parsed, flags kept.",
+    "package_releases": "Catalogue rows of release packages, from their manifests (a partition per release).",
+    "observations": "Figures of each release, cells parsed, flags kept (one partition per release).",
 }
 
 
@@ -64,26 +74,25 @@ def _checks(tables: list[str]) -> list[dg.AssetCheckSpec]:
     ]
 
 
-def _load(loader: Callable[[], object], family: str):
+def _issues_table(error: SourceError) -> dg.MetadataValue:
+    rows = "\n".join(
+        f"| {i.file} | {i.line} | {i.column} | {i.value} | {i.rule} |" for i in error.issues[:500]
+    )
+    return dg.MetadataValue.md(f"| file | line | column | value | rule |\n|---|---|---|---|---|\n{rows}")
+
+
+def _load(loader, family: str):
     """Run a family loader; turn a SourceError into a Dagster Failure that lists every issue."""
     try:
         return loader()
     except SourceError as error:
-        rows = "\n".join(
-            f"| {i.file} | {i.line} | {i.column} | {i.value} | {i.rule} |" for i in error.issues[:500]
-        )
         raise dg.Failure(
             description=f"The {family} sources break validation rules:\n{error}",
-            metadata={
-                "issue_count": len(error.issues),
-                "issues": dg.MetadataValue.md(
-                    f"| file | line | column | value | rule |\n|---|---|---|---|---|\n{rows}"
-                ),
-            },
+            metadata={"issue_count": len(error.issues), "issues": _issues_table(error)},
         ) from error
 
 
-def _write(tables: dict[str, pl.DataFrame]) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+def _write(tables: dict[str, pl.DataFrame]):
     warehouse.replace_tables(config.build_db_path(), config.RAW_SCHEMA, tables)
     for name, frame in tables.items():
         files = sorted(frame["source_file"].unique().to_list()) if "source_file" in frame.columns else []
@@ -123,12 +132,70 @@ def plan_sources(context: dg.AssetExecutionContext):
     yield from _write(plans.as_tables())
 
 
+@dg.multi_asset(name="release_catalogue", specs=_specs(["releases"]), check_specs=_checks(["releases"]))
+def release_catalogue(context: dg.AssetExecutionContext):
+    """The release catalogue; also makes sure the per-release tables exist before any partition."""
+    catalogue = _load(lambda: load_catalogue(config.sources_dir()), "release catalogue")
+    warehouse.ensure_tables(
+        config.build_db_path(),
+        config.RAW_SCHEMA,
+        {
+            "observations": pl.DataFrame(schema=OBSERVATION_SCHEMA),
+            "package_releases": pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA),
+        },
+    )
+    yield from _write({"releases": catalogue})
+
+
 @dg.multi_asset(
-    name="release_sources",
-    specs=_specs(RELEASE_TABLES, REFERENCE_TABLES),
-    check_specs=_checks(RELEASE_TABLES),
+    name="release_figures",
+    specs=_specs(RELEASE_FIGURE_TABLES, [*REFERENCE_TABLES, "releases"]),
+    check_specs=_checks(RELEASE_FIGURE_TABLES),
+    partitions_def=release_partitions,
+    # one run can take every release (make run); the sensor starts one run per release
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def release_sources(context: dg.AssetExecutionContext):
-    """The release catalogue and every figure file, checked against the reference tables."""
-    releases = _load(lambda: load_releases(config.sources_dir(), _reference_from_warehouse()), "release")
-    yield from _write(releases.as_tables())
+def release_figures(context: dg.AssetExecutionContext):
+    """The figures of each release in the run's partitions, each release replaced on its own."""
+    sources, build = config.sources_dir(), config.build_db_path()
+    reference = _reference_from_warehouse()
+    catalogue = warehouse.read_tables(build, config.RAW_SCHEMA, ["releases"])["releases"]
+    compiled = read_compiled_figures(sources)
+    rows, removed, rejected = 0, [], {}
+    con = warehouse.connect_build(build)
+    try:
+        for release_id in context.partition_keys:
+            try:
+                figures = load_release(sources, reference, catalogue, release_id, compiled)
+            except SourceError as error:
+                rejected[release_id] = (error, quarantine.quarantine(release_id, error))
+                context.log.error(f"release {release_id} quarantined: {quarantine.report_path(release_id)}")
+                continue
+            tables = {"package_releases": figures.package_release, "observations": figures.observations}
+            warehouse.replace_rows(con, config.RAW_SCHEMA, tables, "release_id", release_id)
+            quarantine.release(release_id)
+            rows += figures.observations.height
+            if not figures.exists:
+                removed.append(release_id)
+    finally:
+        con.close()
+    if rejected:
+        issues = [i for error, _ in rejected.values() for i in error.issues]
+        raise dg.Failure(
+            description=(
+                f"{len(rejected)} release(s) quarantined: {', '.join(rejected)}. Reports: "
+                + ", ".join(str(path) for _, path in rejected.values())
+                + f"\n{SourceError(issues)}"
+            ),
+            metadata={"quarantined": ", ".join(rejected), "issues": _issues_table(SourceError(issues))},
+        )
+    for table in RELEASE_FIGURE_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=raw_key(table),
+            metadata={
+                "releases": len(context.partition_keys),
+                "figures_written": rows,
+                "releases_removed": ", ".join(removed),
+            },
+        )
+        yield dg.AssetCheckResult(asset_key=raw_key(table), check_name=VALIDATION_CHECK, passed=True)

@@ -1,14 +1,21 @@
-"""Releases family: the release catalogue and the figures each release published.
+"""Releases family: the release catalogue and, release by release, the figures each published.
 
-A figure file (sources/releases/figures/*.csv) has the columns of published_figures.csv:
-region, indicator, year, value, unit, note, source. Labels are matched to the reference data
-(regions by code, name or alias; indicators by name or alias), `source` to a release's
-citation in releases.csv, and each printed cell is read by pipelines.lib.cells.
+Figures come in two forms, read into the same rows:
+
+- compiled figure files (sources/releases/figures/*.csv, the columns of published_figures.csv:
+  region, indicator, year, value, unit, note, source) holding figures of many releases, each
+  row naming its release by the citation it has in releases/releases.csv;
+- release packages (sources/releases/packages/<release_id>/), one release as its publisher
+  shaped it, described by a manifest (pipelines/defs/ingest/release_packages.py).
+
+Labels are matched to the reference data (regions by code, name or alias; indicators by name
+or alias) and each printed cell is read by pipelines.lib.cells.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +23,11 @@ import polars as pl
 
 from pipelines.defs.ingest import schemas
 from pipelines.defs.ingest.reference import ReferenceTables
+from pipelines.defs.ingest.release_packages import package_folders, read_package
 from pipelines.lib.cells import normalise_text, read_figure_cell, read_figure_note
 from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, cast_columns, read_text_csv, read_text_csvs
 from pipelines.lib.errors import SourceError, SourceIssue
-from pipelines.lib.validation import rule_issues, schema_issues
+from pipelines.lib.validation import HEADER_SUFFIX, rule_issues, schema_issues
 
 RELEASE_COLUMNS = [
     "release_id",
@@ -31,6 +39,7 @@ RELEASE_COLUMNS = [
     "release_kind",
     "source_tier",
     "url",
+    "status",
 ]
 FIGURE_COLUMNS = ["region", "indicator", "year", "value", "unit", "note", "source"]
 # Columns derived while reading a figure, and the file column a user edits to fix them.
@@ -42,23 +51,60 @@ FIGURE_SOURCE_COLUMNS = {
     "indicator_id": "indicator",
     "release_id": "source",
 }
+# raw.observations: the same columns and types whichever form a release came in.
+OBSERVATION_SCHEMA = {
+    "release_id": pl.String,
+    "region_code": pl.String,
+    "indicator_id": pl.String,
+    "period_year": pl.Int64,
+    "period_start_year": pl.Int64,
+    "period_end_month": pl.Int64,
+    "period_months": pl.Int64,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "qualifier": pl.String,
+    "flags": pl.String,
+    "region_label": pl.String,
+    "indicator_label": pl.String,
+    "value_as_printed": pl.String,
+    "note": pl.String,
+    SOURCE_FILE: pl.String,
+    SOURCE_LINE: pl.Int64,
+}
+# raw.package_releases: the catalogue rows that release packages bring in their manifests.
+PACKAGE_RELEASE_SCHEMA = {
+    "release_id": pl.String,
+    "citation": pl.String,
+    "publisher": pl.String,
+    "published_on": pl.Date,
+    "published_on_precision": pl.String,
+    "published_on_basis": pl.String,
+    "release_kind": pl.String,
+    "source_tier": pl.Int64,
+    "url": pl.String,
+    "status": pl.String,
+    "period_start_year": pl.Int64,
+    "period_end_year": pl.Int64,
+}
 
 
 @dataclass(frozen=True)
-class ReleaseTables:
-    releases: pl.DataFrame
-    observations: pl.DataFrame
+class ReleaseFigures:
+    """What one release contributes: its package catalogue row (if a package) and its figures."""
 
-    def as_tables(self) -> dict[str, pl.DataFrame]:
-        return {"releases": self.releases, "observations": self.observations}
+    release_id: str
+    package_release: pl.DataFrame
+    observations: pl.DataFrame
+    exists: bool
 
 
 def figure_files(sources: Path) -> list[Path]:
     return sorted((sources / "releases" / "figures").glob("*.csv"))
 
 
-def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
-    """Read and validate the release catalogue and every figure file."""
+def load_catalogue(sources: Path) -> pl.DataFrame:
+    """Read and validate releases/releases.csv; every citation in a compiled figure file must be
+    catalogued, and no package may reuse a catalogued release_id."""
     issues: list[SourceIssue] = []
     releases, cast = cast_columns(
         read_text_csv(sources / "releases" / "releases.csv", RELEASE_COLUMNS, sources),
@@ -66,12 +112,113 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
     )
     issues += cast
     issues += schema_issues(releases, schemas.ReleaseModel.to_schema())
-
-    figures, cast = cast_columns(
-        read_text_csvs(figure_files(sources), FIGURE_COLUMNS, sources), {"year": pl.Int64}
+    figures = read_text_csvs(figure_files(sources), FIGURE_COLUMNS, sources)
+    issues += _unmatched(
+        figures,
+        "source",
+        "source",
+        releases["citation"],
+        "the citation of a release in releases/releases.csv",
     )
+    catalogued = set(releases["release_id"].to_list())
+    for folder in package_folders(sources):
+        if folder.name in catalogued:
+            issues.append(
+                SourceIssue(
+                    str(folder.relative_to(sources.parent)),
+                    0,
+                    "release_id",
+                    folder.name,
+                    "a package folder must not reuse a release_id of releases/releases.csv",
+                )
+            )
+    if issues:
+        raise SourceError(issues)
+    return releases
+
+
+def release_ids(sources: Path) -> list[str]:
+    """Every release: catalogued ones (in catalogue order) then packages (by folder name)."""
+    catalogue = pl.read_csv(sources / "releases" / "releases.csv", infer_schema=False, columns=["release_id"])
+    ids = [i for i in catalogue["release_id"].to_list() if i]
+    return ids + [f.name for f in package_folders(sources) if f.name not in set(ids)]
+
+
+def release_fingerprints(sources: Path) -> dict[str, str]:
+    """A digest per release of everything that makes it: its catalogue row and compiled figure
+    rows, or its package files. A release whose digest changes must be ingested again."""
+    catalogue = pl.read_csv(sources / "releases" / "releases.csv", infer_schema=False)
+    digests = {}
+    compiled = (
+        read_text_csvs(figure_files(sources), FIGURE_COLUMNS, sources) if figure_files(sources) else None
+    )
+    for row in catalogue.iter_rows(named=True):
+        digest = hashlib.sha256(repr(sorted(row.items())).encode())
+        if compiled is not None:
+            rows = compiled.filter(pl.col("source") == row["citation"]).drop(SOURCE_FILE)
+            digest.update(rows.write_csv().encode())
+        digests[row["release_id"]] = digest.hexdigest()
+    for folder in package_folders(sources):
+        digest = hashlib.sha256()
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        digests[folder.name] = digest.hexdigest()
+    return digests
+
+
+def read_compiled_figures(sources: Path) -> pl.DataFrame:
+    """Every row of the compiled figure files (read once per run, shared by its releases)."""
+    return read_text_csvs(figure_files(sources), FIGURE_COLUMNS, sources)
+
+
+def load_release(
+    sources: Path,
+    reference: ReferenceTables,
+    catalogue: pl.DataFrame,
+    release_id: str,
+    compiled: pl.DataFrame | None = None,
+) -> ReleaseFigures:
+    """Read and validate one release's figures (raise SourceError listing every problem).
+
+    A release that no longer exists in the sources yields no rows (exists=False), so that
+    ingesting it again removes what it had contributed. `compiled` is the result of
+    read_compiled_figures, when several releases are loaded in one go.
+    """
+    package = sources / "releases" / "packages" / release_id
+    if package.is_dir():
+        row, figures = read_package(package, sources)
+        package_release = pl.DataFrame([row]).cast(PACKAGE_RELEASE_SCHEMA)
+    elif release_id in set(catalogue["release_id"].to_list()):
+        releases = catalogue.filter(pl.col("release_id") == release_id)
+        citation = releases["citation"][0]
+        figures = (
+            (compiled if compiled is not None else read_compiled_figures(sources))
+            .filter(pl.col("source") == citation)
+            .with_columns(
+                pl.lit(release_id).alias("release_id"),
+                pl.lit(releases["status"][0] or "final").alias("release_status"),
+                pl.lit(None, pl.Int64).alias("period_start_bound"),
+                pl.lit(None, pl.Int64).alias("period_end_bound"),
+                pl.lit(None, pl.Int64).alias("release_months"),
+                pl.lit(False).alias("missing_allowed"),
+            )
+        )
+        package_release = pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA)
+    else:
+        empty = pl.DataFrame(schema=OBSERVATION_SCHEMA)
+        return ReleaseFigures(release_id, pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA), empty, exists=False)
+    observations = read_figures(figures, reference)
+    return ReleaseFigures(release_id, package_release, observations, exists=True)
+
+
+def read_figures(figures: pl.DataFrame, reference: ReferenceTables) -> pl.DataFrame:
+    """Figure rows (region, indicator, year, value, unit, note, release_id …) → validated observations."""
+    issues: list[SourceIssue] = []
+    figures, cast = cast_columns(figures, {"year": pl.Int64})
     issues += cast
     figures = figures.with_columns(normalise_label(pl.col("indicator")).alias("indicator_key"))
+    if f"value{HEADER_SUFFIX}" not in figures.columns:
+        figures = figures.with_columns(pl.lit(None, pl.String).alias(f"value{HEADER_SUFFIX}"))
 
     region_labels = _region_labels(reference.regions)
     indicator_labels = _indicator_labels(reference.indicators, reference.indicator_aliases)
@@ -89,18 +236,10 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
         indicator_labels["label"],
         "an indicator name or alias in reference/indicators.csv or indicator_aliases.csv",
     )
-    issues += _unmatched(
-        figures,
-        "source",
-        "source",
-        releases["citation"],
-        "the citation of a release in releases/releases.csv",
-    )
 
     read = (
         figures.join(region_labels.rename({"label": "region"}), on="region", how="left")
         .join(indicator_labels.rename({"label": "indicator_key"}), on="indicator_key", how="left")
-        .join(releases.select("release_id", pl.col("citation").alias("source")), on="source", how="left")
         .join(
             reference.indicators.select(
                 "indicator_id", pl.col("unit").alias("indicator_unit"), "measure_kind"
@@ -116,7 +255,9 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
         .with_columns(read_figure_cell(pl.col("value")) + read_figure_note(pl.col("note")))
         .with_columns(
             pl.coalesce("remark_year", "year").alias("period_year"),
-            pl.coalesce("remark_end_month", "alias_period_months", "note_end_month", pl.lit(12))
+            pl.coalesce(
+                "remark_end_month", "alias_period_months", "note_end_month", "release_months", pl.lit(12)
+            )
             .cast(pl.Int64)
             .alias("period_end_month"),
             pl.when(pl.col("cell_qualifier") != "exact")
@@ -142,9 +283,9 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
     )
     issues += rule_issues(
         read,
-        pl.col("cell_is_missing"),
+        pl.col("cell_is_missing") & ~pl.col("missing_allowed"),
         "value",
-        "a missing figure (—, -, …) is left out of the file, not entered",
+        "a missing figure (—, -, …) is left out of a compiled figure file, not entered",
     )
     issues += rule_issues(
         read,
@@ -160,6 +301,7 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
         "note",
         "a [PARTIAL-PERIOD] figure must say the month it ends (end-June, Jan-Oct, mid-year)",
     )
+    issues += rule_issues(read, pl.col("unit").is_null(), "unit", "must not be empty")
     issues += rule_issues(
         read,
         pl.col("unit_canonical").is_not_null()
@@ -174,8 +316,20 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
         "value",
         "a count, amount or level must not be negative",
     )
+    issues += rule_issues(
+        read,
+        pl.col("period_start_bound").is_not_null()
+        & (
+            (pl.col("period_year") < pl.col("period_start_bound"))
+            | (pl.col("period_year") > pl.col("period_end_bound"))
+        ),
+        "year",
+        "the year must lie in the reference period the manifest declares ([period])",
+    )
 
-    observations = read.select(
+    # A blank or dashed cell in a publisher's table is "no figure": dropped, not an error.
+    kept = read.filter(~pl.col("cell_is_missing"))
+    observations = kept.select(
         "release_id",
         "region_code",
         "indicator_id",
@@ -193,6 +347,7 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
         "note",
         SOURCE_FILE,
         SOURCE_LINE,
+        f"value{HEADER_SUFFIX}",
     )
     issues += schema_issues(
         observations,
@@ -206,7 +361,7 @@ def load_releases(sources: Path, reference: ReferenceTables) -> ReleaseTables:
     )
     if issues:
         raise SourceError(issues)
-    return ReleaseTables(releases, observations)
+    return observations.select(list(OBSERVATION_SCHEMA)).cast(OBSERVATION_SCHEMA)
 
 
 def normalise_label(expr: pl.Expr) -> pl.Expr:
@@ -268,6 +423,7 @@ def _flags() -> pl.Expr:
         pl.when(pl.col("note_partial_period") | (pl.col("period_end_month") < 12)).then(
             pl.lit("partial_period")
         ),
+        pl.when(pl.col("release_status") == "provisional").then(pl.lit("provisional")),
         pl.when(pl.col("note_estimated")).then(pl.lit("estimated")),
         pl.when(pl.col("note_derived")).then(pl.lit("derived")),
         pl.when(pl.col("note_check")).then(pl.lit("check")),
@@ -276,3 +432,19 @@ def _flags() -> pl.Expr:
         pl.when(pl.col("period_span_years") > 1).then(pl.lit("multi_year_total")),
     ]
     return pl.concat_list(present).list.drop_nulls().list.sort().list.join(";")
+
+
+def load_all_releases(sources: Path, reference: ReferenceTables) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The catalogue and every release's observations at once (tests, benchmarks); every problem
+    of every release is listed."""
+    catalogue = load_catalogue(sources)
+    compiled = read_compiled_figures(sources)
+    frames, issues = [], []
+    for release_id in release_ids(sources):
+        try:
+            frames.append(load_release(sources, reference, catalogue, release_id, compiled).observations)
+        except SourceError as error:
+            issues += error.issues
+    if issues:
+        raise SourceError(issues)
+    return catalogue, pl.concat(frames) if frames else pl.DataFrame(schema=OBSERVATION_SCHEMA)

@@ -38,6 +38,7 @@ RELEASE_KINDS = [
     "consultancy",
     "secondary",
 ]
+RELEASE_STATUSES = ["final", "provisional"]
 QUALIFIERS = ["exact", "approximate", "lower_bound", "upper_bound"]
 YEAR_RULE = {"ge": MIN_YEAR, "le": MAX_YEAR}
 
@@ -144,6 +145,7 @@ class ReleaseModel(pa.DataFrameModel):
     published_on_precision: str = pa.Field(isin=DATE_PRECISIONS)
     release_kind: str = pa.Field(isin=RELEASE_KINDS)
     source_tier: int = pa.Field(ge=1, le=4)
+    status: str = pa.Field(isin=RELEASE_STATUSES, nullable=True)  # empty: final
 
     class Config:
         strict = False
@@ -158,7 +160,8 @@ class FigureModel(pa.DataFrameModel):
     period_year: int = pa.Field(**YEAR_RULE)
     period_start_year: int = pa.Field(**YEAR_RULE)
     period_end_month: int = pa.Field(ge=1, le=12)
-    value: float
+    # an unreadable cell is reported by the "must be a figure" rule, once
+    value: float = pa.Field(nullable=True)
     unit: str
     qualifier: str = pa.Field(isin=QUALIFIERS)
 

@@ -38,10 +38,12 @@ converted as (
             when 'year' then cast({{ dbt.last_day('releases.published_on', 'year') }} as date)
         end as published_by,
         releases.source_tier,
+        releases.release_status,
         observations.flags,
         observations.qualifier,
         observations.flags like '%partial_period%' as is_partial_period,
         observations.flags like '%estimated%' as is_estimated,
+        observations.flags like '%provisional%' as is_provisional,
         observations.flags like '%derived%' as is_derived,
         observations.flags like '%check%' as is_check,
         observations.flags like '%discontinued%' as is_discontinued,

@@ -22,6 +22,9 @@ final as (
         cast(releases.published_on_basis as {{ dbt.type_string() }}) as published_on_basis,
         cast(releases.release_kind as {{ dbt.type_string() }}) as release_kind,
         cast(releases.source_tier as integer) as source_tier,
+        cast(releases.release_status as {{ dbt.type_string() }}) as release_status,
+        cast(releases.period_start_year as integer) as period_start_year,
+        cast(releases.period_end_year as integer) as period_end_year,
         cast(releases.citation as {{ dbt.type_string() }}) as citation,
         cast(releases.url as {{ dbt.type_string() }}) as url,
         cast(coalesce(observation_counts.n_observations, 0) as integer) as n_observations

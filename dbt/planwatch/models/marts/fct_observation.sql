@@ -1,6 +1,31 @@
 {#- One row per published value per release: every vintage kept, canonical units, flags kept. -#}
-with observations as (
+with converted as (
     select * from {{ ref('int_observations_converted') }}
+),
+
+latest_release as (
+    select max(published_by) as latest_published_by from converted
+),
+
+dated as (
+    select
+        converted.*,
+        coalesce(converted.published_by, latest_release.latest_published_by) as known_on
+    from converted
+    cross join latest_release
+),
+
+observations as (
+    select
+        dated.*,
+        -- the vintage the marts use today for this indicator, region and period
+        row_number() over (
+            partition by
+                dated.indicator_id, dated.region_code, dated.period_start_year, dated.period_year,
+                dated.period_end_month
+            order by {{ vintage_order('dated.') }}
+        ) = 1 as is_current_vintage
+    from dated
 ),
 
 final as (
@@ -21,6 +46,9 @@ final as (
         cast(published_by as date) as published_by,
         cast(source_tier as integer) as source_tier,
         cast(qualifier as {{ dbt.type_string() }}) as qualifier,
+        is_current_vintage,
+        cast(release_status as {{ dbt.type_string() }}) as release_status,
+        is_provisional,
         is_partial_period,
         is_estimated,
         is_derived,

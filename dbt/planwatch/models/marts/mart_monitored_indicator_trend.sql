@@ -20,13 +20,14 @@ yearly as (
         observations.*,
         row_number() over (
             partition by observations.indicator_id, observations.region_code, observations.period_year
-            order by observations.known_on desc, observations.source_tier, observations.release_id
+            order by {{ vintage_order('observations.') }}
         ) as vintage_rank
     from observations
 ),
 
 series as (
-    select * from yearly where vintage_rank = 1
+    select * from yearly
+    where vintage_rank = 1
 ),
 
 latest as (
@@ -71,7 +72,7 @@ starts as (
             ends.indicator_id = series.indicator_id
             and ends.region_code = series.region_code
             and series.period_year >= ends.latest_year - {{ var('trend_window_years') }}
-            and series.period_year < ends.latest_year
+            and ends.latest_year > series.period_year
 ),
 
 trend as (

@@ -1,9 +1,20 @@
-{#- The dates at which each target is assessed: every date a value that speaks for it became
-    known, and the assessment date (the latest release) for every target, with or without data.
+{#- The dates at which each target is assessed: the date its plan was published (where known:
+    the state when the target was set), every date a value that speaks for it became known,
+    and the assessment date (the latest release) for every target, with or without data.
     Only these dates can change a target's status through data; between them a status can
     change only through the passing of time (finality, staleness), which the next date shows. -#}
 with targets as (
-    select target_id from {{ ref('int_targets_converted') }}
+    select
+        target_id,
+        plan_id
+    from {{ ref('int_targets_converted') }}
+),
+
+plans as (
+    select
+        plan_id,
+        published_on
+    from {{ ref('stg_reference__plans') }}
 ),
 
 assessment_date as (
@@ -25,10 +36,31 @@ latest as (
     cross join assessment_date
 ),
 
+plan_dates as (
+    select
+        targets.target_id,
+        plans.published_on as as_of_date
+    from targets
+    inner join plans on targets.plan_id = plans.plan_id
+    cross join assessment_date
+    where plans.published_on <= assessment_date.latest_as_of_date
+),
+
 dates as (
-    select target_id, as_of_date from value_dates
+    select
+        target_id,
+        as_of_date
+    from plan_dates
     union
-    select target_id, as_of_date from latest
+    select
+        target_id,
+        as_of_date
+    from value_dates
+    union
+    select
+        target_id,
+        as_of_date
+    from latest
 )
 
 select

@@ -20,7 +20,8 @@ series as (
 ),
 
 annual as (
-    select * from series where not is_multi_year_total
+    select * from series
+    where not is_multi_year_total
 ),
 
 assessments as (
@@ -166,7 +167,7 @@ resolved as (
         latest.value_basis as latest_value_basis,
         latest.qualifier as latest_qualifier,
         coalesce(latest.is_partial_period, false) as is_partial_period,
-        coalesce(latest.is_estimated or latest.is_partial_period, false) as is_provisional,
+        coalesce(latest.is_estimated or latest.is_partial_period or latest.is_provisional, false) as is_provisional,
         coalesce(latest.is_concept_mismatch, false) as is_concept_mismatch,
         coalesce(latest.is_derived, false) as is_derived,
         coalesce(latest.is_check, false) as is_check,

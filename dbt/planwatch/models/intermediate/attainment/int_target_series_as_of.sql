@@ -1,7 +1,8 @@
 {#- For each target and assessment date: one value per year, chosen among the values known on
     that date. A full-year value beats a part-year one; then the basis (see
-    int_target_values_gathered); then the most recent release (a revision replaces what it
-    revises); then the more authoritative source tier. Multi-year totals are kept apart
+    int_target_values_gathered); then the vintage precedence of var vintage_precedence
+    (macros/vintage_order.sql: by default final over provisional, official over press, then
+    the most recent release, so that a revision replaces what it revises). Multi-year totals are kept apart
     (is_multi_year_total) for cumulative targets. -#}
 with as_of_dates as (
     select * from {{ ref('int_target_as_of_dates') }}
@@ -21,7 +22,7 @@ known as (
     inner join candidates
         on
             as_of_dates.target_id = candidates.target_id
-            and candidates.known_on <= as_of_dates.as_of_date
+            and as_of_dates.as_of_date >= candidates.known_on
 ),
 
 ranked as (
@@ -32,9 +33,7 @@ ranked as (
             order by
                 case when known.period_end_month = 12 then 0 else 1 end,
                 known.basis_rank,
-                known.known_on desc,
-                known.source_tier,
-                known.release_id
+                {{ vintage_order('known.') }}
         ) as value_rank
     from known
 )

@@ -14,15 +14,15 @@ points as (
     select
         inputs.*,
         case
-            when target_kind = 'cumulative' then cumulative_through_year
-            else latest_year
+            when inputs.target_kind = 'cumulative' then inputs.cumulative_through_year
+            else inputs.latest_year
         end as assessed_year,
         -- the level the plan aims at in the target year, for the kinds that aim at a level
         case
-            when target_kind = 'increment' then baseline_value_used + target_value
-            when target_kind = 'annual_growth'
-                then baseline_value_used * power(1 + target_value / 100.0, target_year - baseline_year_used)
-            else target_value
+            when inputs.target_kind = 'increment' then inputs.baseline_value_used + inputs.target_value
+            when inputs.target_kind = 'annual_growth'
+                then inputs.baseline_value_used * power(1 + inputs.target_value / 100.0, inputs.target_year - inputs.baseline_year_used)
+            else inputs.target_value
         end as target_level,
         cast(
             {{ dbt.dateadd('month', var('attainment_publication_lag_months'),
@@ -38,13 +38,13 @@ growth as (
     select
         points.*,
         case
-            when target_year > baseline_year_used and assessed_year is not null
-                then cast(assessed_year - baseline_year_used as double) / (target_year - baseline_year_used)
+            when points.target_year > points.baseline_year_used and points.assessed_year is not null
+                then cast(points.assessed_year - points.baseline_year_used as double) / (points.target_year - points.baseline_year_used)
         end as period_elapsed_share,
         -- g(B, t) = (y_t / y_B)^(1 / (t - B)) - 1
         case
-            when baseline_value_used > 0 and latest_value > 0 and latest_year > baseline_year_used
-                then power(latest_value / baseline_value_used, 1.0 / (latest_year - baseline_year_used)) - 1
+            when points.baseline_value_used > 0 and points.latest_value > 0 and points.latest_year > points.baseline_year_used
+                then power(points.latest_value / points.baseline_value_used, 1.0 / (points.latest_year - points.baseline_year_used)) - 1
         end as observed_annual_growth
     from points
 ),
@@ -53,34 +53,34 @@ measured as (
     select
         growth.*,
         case
-            when target_kind = 'cumulative' then target_value * period_elapsed_share
-            when path = 'geometric'
-                then baseline_value_used * power(target_level / nullif(baseline_value_used, 0), period_elapsed_share)
-            else baseline_value_used + (target_level - baseline_value_used) * period_elapsed_share
+            when growth.target_kind = 'cumulative' then growth.target_value * growth.period_elapsed_share
+            when growth.path = 'geometric'
+                then growth.baseline_value_used * power(growth.target_level / nullif(growth.baseline_value_used, 0), growth.period_elapsed_share)
+            else growth.baseline_value_used + (growth.target_level - growth.baseline_value_used) * growth.period_elapsed_share
         end as expected_value,
         -- the "achieved when" rule of each kind
         case
-            when target_kind = 'level_at_most' then latest_value <= target_value
-            when target_kind = 'increment' then latest_value - baseline_value_used >= target_value
-            when target_kind = 'cumulative' then cumulative_value >= target_value
-            when target_kind = 'annual_growth' then observed_annual_growth >= target_value / 100.0
-            when target_kind = 'range' then latest_value >= target_value
+            when growth.target_kind = 'level_at_most' then growth.latest_value <= growth.target_value
+            when growth.target_kind = 'increment' then growth.latest_value - growth.baseline_value_used >= growth.target_value
+            when growth.target_kind = 'cumulative' then growth.cumulative_value >= growth.target_value
+            when growth.target_kind = 'annual_growth' then growth.observed_annual_growth >= growth.target_value / 100.0
+            when growth.target_kind = 'range' then growth.latest_value >= growth.target_value
             -- level_at_least, share, per_capita, score: d * (y_t - Y*) >= 0
-            else direction_sign * (latest_value - target_value) >= 0
+            else growth.direction_sign * (growth.latest_value - growth.target_value) >= 0
         end as achieved_rule,
         -- attainment ratio A
         case
-            when target_kind = 'level_at_most'
+            when growth.target_kind = 'level_at_most'
                 then
                     case
-                        when baseline_value_used > target_value
-                            then (baseline_value_used - latest_value) / (baseline_value_used - target_value)
+                        when growth.baseline_value_used > growth.target_value
+                            then (growth.baseline_value_used - growth.latest_value) / (growth.baseline_value_used - growth.target_value)
                     end
-            when target_kind = 'increment' then (latest_value - baseline_value_used) / nullif(target_value, 0)
-            when target_kind = 'cumulative' then cumulative_value / nullif(target_value, 0)
-            when target_kind = 'annual_growth' then observed_annual_growth / nullif(target_value / 100.0, 0)
-            when target_kind = 'range' then latest_value / nullif(target_value, 0)
-            else (latest_value - baseline_value_used) / nullif(target_value - baseline_value_used, 0)
+            when growth.target_kind = 'increment' then (growth.latest_value - growth.baseline_value_used) / nullif(growth.target_value, 0)
+            when growth.target_kind = 'cumulative' then growth.cumulative_value / nullif(growth.target_value, 0)
+            when growth.target_kind = 'annual_growth' then growth.observed_annual_growth / nullif(growth.target_value / 100.0, 0)
+            when growth.target_kind = 'range' then growth.latest_value / nullif(growth.target_value, 0)
+            else (growth.latest_value - growth.baseline_value_used) / nullif(growth.target_value - growth.baseline_value_used, 0)
         end as attainment_ratio
     from growth
 ),
@@ -89,28 +89,28 @@ paced as (
     select
         measured.*,
         case
-            when target_kind = 'cumulative' then cumulative_value
-            when target_kind = 'level_at_most' then baseline_value_used - latest_value
-            else latest_value - baseline_value_used
+            when measured.target_kind = 'cumulative' then measured.cumulative_value
+            when measured.target_kind = 'level_at_most' then measured.baseline_value_used - measured.latest_value
+            else measured.latest_value - measured.baseline_value_used
         end as progress_made,
         case
-            when target_kind = 'cumulative' then expected_value
-            when target_kind = 'level_at_most' then baseline_value_used - expected_value
-            else expected_value - baseline_value_used
+            when measured.target_kind = 'cumulative' then measured.expected_value
+            when measured.target_kind = 'level_at_most' then measured.baseline_value_used - measured.expected_value
+            else measured.expected_value - measured.baseline_value_used
         end as progress_expected,
         -- enough data: a baseline and one later point (for cumulative: one flow year, no gaps)
         case
-            when target_kind = 'cumulative' then cumulative_value is null or has_cumulative_gaps
-            else baseline_value_used is null or latest_value is null
+            when measured.target_kind = 'cumulative' then measured.cumulative_value is null or measured.has_cumulative_gaps
+            else measured.baseline_value_used is null or measured.latest_value is null
         end as has_no_data,
         -- final once the target year is over and its value is known, the series stopped, or
         -- the publication lag has passed
         coalesce(
-            as_of_date > target_year_ends_on
+            measured.as_of_date > measured.target_year_ends_on
             and (
-                (assessed_year >= target_year and latest_period_end_month = 12)
-                or is_discontinued
-                or as_of_date >= final_without_value_on
+                (measured.assessed_year >= measured.target_year and measured.latest_period_end_month = 12)
+                or measured.is_discontinued
+                or measured.as_of_date >= measured.final_without_value_on
             ),
             false
         ) as is_final
@@ -120,24 +120,25 @@ paced as (
 projected as (
     select
         paced.*,
-        progress_made / nullif(progress_expected, 0) as pace_ratio,
+        paced.progress_made / nullif(paced.progress_expected, 0) as pace_ratio,
         -- projection to T at the observed pace
         case
-            when target_year is null or assessed_year is null or assessed_year >= target_year then cast(null as double)
-            when target_kind = 'cumulative'
-                then cumulative_value
-                    + (target_year - assessed_year) * cumulative_value / nullif(assessed_year - baseline_year_used, 0)
-            else latest_value * power(1 + observed_annual_growth, target_year - latest_year)
+            when paced.target_year is null or paced.assessed_year is null or paced.assessed_year >= paced.target_year then cast(null as double)
+            when paced.target_kind = 'cumulative'
+                then
+                    paced.cumulative_value
+                    + (paced.target_year - paced.assessed_year) * paced.cumulative_value / nullif(paced.assessed_year - paced.baseline_year_used, 0)
+            else paced.latest_value * power(1 + paced.observed_annual_growth, paced.target_year - paced.latest_year)
         end as projected_value,
         -- growth still needed each year to reach the target level in the target year
         case
             when
-                target_kind != 'cumulative' and target_year > latest_year and latest_value > 0 and target_level > 0
-                then power(target_level / latest_value, 1.0 / (target_year - latest_year)) - 1
+                paced.target_kind != 'cumulative' and paced.target_year > paced.latest_year and paced.latest_value > 0 and paced.target_level > 0
+                then power(paced.target_level / paced.latest_value, 1.0 / (paced.target_year - paced.latest_year)) - 1
         end as required_annual_growth,
         case
-            when target_kind = 'cumulative' and target_year > assessed_year
-                then (target_value - cumulative_value) / (target_year - assessed_year)
+            when paced.target_kind = 'cumulative' and paced.target_year > paced.assessed_year
+                then (paced.target_value - paced.cumulative_value) / (paced.target_year - paced.assessed_year)
         end as required_annual_amount
     from paced
 ),
@@ -146,26 +147,26 @@ assessed as (
     select
         projected.*,
         case
-            when has_no_data then 'no_data'
-            when achieved_rule then 'achieved'
-            when target_year is null then 'no_data'
-            when is_final then 'not_achieved'
+            when projected.has_no_data then 'no_data'
+            when projected.achieved_rule then 'achieved'
+            when projected.target_year is null then 'no_data'
+            when projected.is_final then 'not_achieved'
             -- the path asks for no progress (target met at baseline, since lost)
-            when progress_expected <= 0 then case when progress_made < 0 then 'regressing' else 'on_track' end
+            when projected.progress_expected <= 0 then case when projected.progress_made < 0 then 'regressing' else 'on_track' end
             -- a part-year value that does not yet meet the target is at most on track
-            when pace_ratio >= {{ var('attainment_pace_ahead') }}
-                then case when is_partial_period then 'on_track' else 'ahead' end
-            when pace_ratio >= {{ var('attainment_pace_on_track') }} then 'on_track'
-            when pace_ratio >= {{ var('attainment_pace_needs_acceleration') }} then 'needs_acceleration'
-            when pace_ratio >= {{ var('attainment_pace_lagging') }} then 'lagging'
+            when projected.pace_ratio >= {{ var('attainment_pace_ahead') }}
+                then case when projected.is_partial_period then 'on_track' else 'ahead' end
+            when projected.pace_ratio >= {{ var('attainment_pace_on_track') }} then 'on_track'
+            when projected.pace_ratio >= {{ var('attainment_pace_needs_acceleration') }} then 'needs_acceleration'
+            when projected.pace_ratio >= {{ var('attainment_pace_lagging') }} then 'lagging'
             else 'regressing'
         end as status,
         coalesce(
-            not is_discontinued
-            and latest_year < least(extract(year from as_of_date) - 1, target_year),
+            not projected.is_discontinued
+            and projected.latest_year < least(extract(year from projected.as_of_date) - 1, projected.target_year),
             false
         ) as is_stale,
-        coalesce(achieved_rule and assessed_year < target_year, false) as is_achieved_early
+        coalesce(projected.achieved_rule and projected.assessed_year < projected.target_year, false) as is_achieved_early
     from projected
 )
 
