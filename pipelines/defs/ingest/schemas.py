@@ -155,8 +155,9 @@ class FigureModel(pa.DataFrameModel):
     """A figure row after its cell, note, labels and release have been read."""
 
     release_id: str
-    region_code: str
-    indicator_id: str
+    # unmatched or empty labels are reported once, by the label-matching rules
+    region_code: str = pa.Field(nullable=True)
+    indicator_id: str = pa.Field(nullable=True)
     period_year: int = pa.Field(**YEAR_RULE)
     period_start_year: int = pa.Field(**YEAR_RULE)
     period_end_month: int = pa.Field(ge=1, le=12)
