@@ -45,6 +45,11 @@ def build_db_path() -> Path:
     return warehouse_dir() / "build" / WAREHOUSE_FILE_NAME
 
 
+def build_exports_dir() -> Path:
+    """Where a run prepares what is published beside the database (docs, report)."""
+    return warehouse_dir() / "build" / "exports"
+
+
 def export_paths() -> None:
     """Export the resolved paths so the dbt subprocess (profiles.yml) sees the same files.
 

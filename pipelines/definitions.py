@@ -6,7 +6,7 @@ from pipelines.defs.automation.jobs import build_warehouse_job, ingest_release_j
 from pipelines.defs.automation.schedules import daily_build_schedule
 from pipelines.defs.automation.sensors import sources_changed_sensor
 from pipelines.defs.ingest.assets import plan_sources, reference_sources, release_catalogue, release_figures
-from pipelines.defs.publish.assets import published_warehouse
+from pipelines.defs.publish.assets import attainment_report, published_warehouse
 from pipelines.defs.transform.assets import dbt_resource, planwatch_dbt_models
 
 defs = dg.Definitions(
@@ -16,6 +16,7 @@ defs = dg.Definitions(
         release_catalogue,
         release_figures,
         planwatch_dbt_models,
+        attainment_report,
         published_warehouse,
     ],
     jobs=[build_warehouse_job, ingest_release_job],

@@ -134,6 +134,10 @@ def _print_summary(elapsed: float, run_id: str) -> None:
     width = max(len(t) for t in counts)
     print(f"\nBuilt and published in {elapsed:.1f} s (run {run_id}).")
     print(f"Warehouse: {published}")
+    root = config.warehouse_dir()
+    print(f"Report:    {root / 'report' / 'index.html'}  (open in a browser; works offline)")
+    print(f"dbt docs:  {root / 'docs' / 'index.html'}")
+    print(f"Parquet:   {root / 'parquet'}/<table>.parquet")
     print("Public tables (schema main):")
     for table, n in counts.items():
         print(f"  {table:<{width}}  {n:>8,} rows")

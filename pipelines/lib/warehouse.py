@@ -111,3 +111,50 @@ def table_row_counts(path: Path, schemas: tuple[str, ...] = ("main",)) -> dict[s
         return {t: con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in tables}
     finally:
         con.close()
+
+
+PUBLIC_PREFIXES = ("dim_", "fct_", "mart_")
+
+
+def publish_exports(build: Path, prepared: Path, root: Path, keep: int = 2) -> Path:
+    """Publish Parquet exports of the public tables with the prepared docs and report.
+
+    Each publication is a new folder root/exports/<n>/; the links root/parquet, root/docs and
+    root/report are then switched to it one by one with an atomic rename, so a reader opening
+    a link sees a complete export, old or new. The newest `keep` exports are kept (a reader
+    may still be reading the previous one).
+    """
+    exports = root / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    number = max((int(p.name) for p in exports.iterdir() if p.name.isdigit()), default=0) + 1
+    target = exports / f"{number:06d}"
+    staging = exports / f".{number:06d}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "parquet").mkdir(parents=True)
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
+            ).fetchall()
+            if t.startswith(PUBLIC_PREFIXES)
+        ]
+        for table in tables:
+            con.execute(f"copy main.{table} to '{staging / 'parquet' / table}.parquet' (format parquet)")
+    finally:
+        con.close()
+    for name in ("docs", "report"):
+        if (prepared / name).exists():
+            shutil.copytree(prepared / name, staging / name)
+    os.replace(staging, target)
+    for name in ("parquet", "docs", "report"):
+        if (target / name).exists():
+            link = root / name
+            temporary = root / f".{name}.link"
+            temporary.unlink(missing_ok=True)
+            temporary.symlink_to(target.relative_to(root) / name)
+            os.replace(temporary, link)
+    for old in sorted(p for p in exports.iterdir() if p.name.isdigit())[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

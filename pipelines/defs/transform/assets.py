@@ -1,11 +1,14 @@
 """dbt models as Dagster assets, keyed by warehouse schema and table (e.g. main/fct_target)."""
 
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines import config
 from pipelines.config import export_paths
 from pipelines.defs.transform.project import planwatch_dbt_project
 
@@ -33,9 +36,16 @@ class PlanwatchDbtTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=PlanwatchDbtTranslator(),
 )
 def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Build (run + test) the dbt models into the private build file; dbt tests are asset checks."""
+    """Build (run + test) the dbt models into the private build file; dbt tests are asset checks.
+
+    Then generate the dbt docs (a single static page) for publishing beside the warehouse.
+    """
     export_paths()
     yield from dbt.cli(["build"], context=context).stream()
+    docs = dbt.cli(["docs", "generate", "--static"], manifest=planwatch_dbt_project.manifest_path).wait()
+    target = config.build_exports_dir() / "docs"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(docs.target_path) / "static_index.html", target / "index.html")
 
 
 def dbt_resource() -> DbtCliResource:
