@@ -75,6 +75,7 @@ EXPECTED_ASSET_KEYS = {
             "fct_plan_monitored_indicator",
         ]
     ),
+    "warehouse/report",
     "warehouse/planwatch",
 }
 

@@ -1,6 +1,7 @@
 """dbt models as Dagster assets, keyed by warehouse schema and table (e.g. main/fct_target)."""
 
 import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -49,4 +50,8 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=planwatch_dbt_project)
+    """dbt from this interpreter's environment, whether or not that environment is on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return DbtCliResource(
+        project_dir=planwatch_dbt_project, dbt_executable=str(beside) if beside.exists() else "dbt"
+    )
