@@ -103,8 +103,21 @@ def superset(tmp_path_factory):
             pytest.fail("Superset did not start")
         yield base
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop the server's whole process group: politely, then for good (it may ignore SIGTERM)."""
+    for sig, grace in ((signal.SIGINT, 10), (signal.SIGTERM, 10), (signal.SIGKILL, 30)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def api(base: str, method: str, path: str, body=None, token: str | None = None):
