@@ -8,7 +8,6 @@ uses the fonts of the reader's system (WenQuanYi, Noto CJK, PingFang, Microsoft 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -25,15 +24,6 @@ STATUS_COLOURS = {
 }
 FONTS = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH, HEIGHT, PAD = 560, 220, 44
-
-
-@dataclass
-class Chart:
-    points: list[tuple[int, float, bool, str]]  # year, value, is current vintage, release
-    baseline: tuple[int, float] | None
-    target: tuple[int, float] | None
-    expected_path: list[tuple[float, float]]
-    colour: str
 
 
 def build_report(db: Path, out: Path) -> dict[str, int]:

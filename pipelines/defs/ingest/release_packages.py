@@ -44,7 +44,6 @@ RELEASE_KINDS = (
     "secondary",
 )
 YEAR_HEADER = re.compile(r"^\s*(\d{4})\s*年?\s*$")
-FIGURE_COLUMNS = ["region", "indicator", "year", "value", "unit", "note"]
 
 
 @dataclass(frozen=True)
