@@ -22,7 +22,7 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
 
     Line numbers are those a text editor shows: the header is line 1.
     """
-    name = _display_name(path, relative_to)
+    name = display_name(path, relative_to)
     try:
         header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, UnicodeDecodeError) as exc:
@@ -113,7 +113,8 @@ def _type_word(dtype: pl.DataType) -> str:
     return str(dtype)
 
 
-def _display_name(path: Path, relative_to: Path) -> str:
+def display_name(path: Path, relative_to: Path) -> str:
+    """A path as errors show it: relative to the folder holding sources/ (sources/plans/x.csv)."""
     try:
         return str(path.resolve().relative_to(relative_to.resolve().parent))
     except ValueError:

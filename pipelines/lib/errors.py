@@ -29,3 +29,11 @@ class SourceError(Exception):
         shown = "\n".join(f"  - {i}" for i in self.issues[:200])
         more = f"\n  … and {len(self.issues) - 200} more" if len(self.issues) > 200 else ""
         super().__init__(f"{len(self.issues)} problem(s) in source files:\n{shown}{more}")
+
+    def markdown_table(self, limit: int | None = None) -> str:
+        """The issues as a Markdown table (file, line or row, column, value, rule)."""
+        rows = "".join(
+            f"| {i.file} | {i.line or ''} | {i.column} | {i.value} | {i.rule} |\n"
+            for i in self.issues[:limit]
+        )
+        return f"| file | line/row | column | value | rule |\n|---|---|---|---|---|\n{rows}"

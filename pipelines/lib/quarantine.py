@@ -26,17 +26,13 @@ def quarantine(release_id: str, error: SourceError) -> Path:
     """Write the report of why `release_id` was rejected; return its path."""
     path = report_path(release_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = "\n".join(
-        f"| {i.file} | {i.line or ''} | {i.column} | {i.value} | {i.rule} |" for i in error.issues
-    )
     path.write_text(
         f"# Release `{release_id}` is quarantined\n\n"
         f"Rejected at {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC with {len(error.issues)} problem(s). "
         "Nothing of this release was written: the warehouse keeps its previous version of it (if any), "
         "and every other release is untouched. Fix the file(s) below; the sources sensor (or `make run`) "
         "takes the release again.\n\n"
-        "| file | line/row | column | value | rule |\n|---|---|---|---|---|\n"
-        f"{rows}\n",
+        f"{error.markdown_table()}",
         encoding="utf-8",
     )
     return path

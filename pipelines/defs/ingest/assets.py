@@ -75,10 +75,7 @@ def _checks(tables: list[str]) -> list[dg.AssetCheckSpec]:
 
 
 def _issues_table(error: SourceError) -> dg.MetadataValue:
-    rows = "\n".join(
-        f"| {i.file} | {i.line} | {i.column} | {i.value} | {i.rule} |" for i in error.issues[:500]
-    )
-    return dg.MetadataValue.md(f"| file | line | column | value | rule |\n|---|---|---|---|---|\n{rows}")
+    return dg.MetadataValue.md(error.markdown_table(limit=500))
 
 
 def _load(loader, family: str):
@@ -180,14 +177,14 @@ def release_figures(context: dg.AssetExecutionContext):
     finally:
         con.close()
     if rejected:
-        issues = [i for error, _ in rejected.values() for i in error.issues]
+        combined = SourceError([i for error, _ in rejected.values() for i in error.issues])
         raise dg.Failure(
             description=(
                 f"{len(rejected)} release(s) quarantined: {', '.join(rejected)}. Reports: "
                 + ", ".join(str(path) for _, path in rejected.values())
-                + f"\n{SourceError(issues)}"
+                + f"\n{combined}"
             ),
-            metadata={"quarantined": ", ".join(rejected), "issues": _issues_table(SourceError(issues))},
+            metadata={"quarantined": ", ".join(rejected), "issues": _issues_table(combined)},
         )
     for table in RELEASE_FIGURE_TABLES:
         yield dg.MaterializeResult(

@@ -25,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
-from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE
+from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, display_name
 from pipelines.lib.errors import SourceError, SourceIssue
 from pipelines.lib.validation import HEADER_SUFFIX
 
@@ -97,7 +97,7 @@ def release_row(package: Package) -> dict:
 
 def _read_manifest(folder: Path, sources: Path) -> dict:
     path = folder / MANIFEST
-    name = _display(path, sources)
+    name = display_name(path, sources)
     if not path.exists():
         raise SourceError([SourceIssue(name, 0, "", "", f"a release package needs a {MANIFEST}")])
     text = path.read_text(encoding="utf-8")
@@ -230,13 +230,13 @@ def _read_table(package: Package, sources: Path) -> pl.DataFrame:
     """The data file as text cells under its header, with the line or row of each record."""
     file = package.manifest["file"]
     path = package.folder / file["path"]
-    name = _display(path, sources)
+    name = display_name(path, sources)
     header_row = file.get("header_row", 1)
     if not path.exists():
         raise SourceError(
             [
                 SourceIssue(
-                    _display(package.folder / MANIFEST, sources),
+                    display_name(package.folder / MANIFEST, sources),
                     0,
                     "file.path",
                     file["path"],
@@ -380,7 +380,7 @@ def _to_figures(package: Package, table: pl.DataFrame, sources: Path) -> pl.Data
     """Reshape any layout to figure rows; each value keeps the header of the column it came from."""
     m = package.manifest
     layout, period = m["layout"], m["period"]
-    manifest_name = _display(package.folder / MANIFEST, sources)
+    manifest_name = display_name(package.folder / MANIFEST, sources)
     columns = set(table.columns) - {SOURCE_FILE, SOURCE_LINE}
     ignored = set(layout.get("ignore_columns", []))
     region = layout["region_column"]
@@ -506,10 +506,3 @@ def _key_line(text: str, key: str) -> int:
         if re.match(rf"\s*{re.escape(key)}\s*=", line):
             return number
     return 0
-
-
-def _display(path: Path, sources: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(sources.resolve().parent))
-    except ValueError:
-        return str(path)
