@@ -20,6 +20,29 @@ DUCKDB_STORAGE_COMPATIBILITY = "v1.5.0"
 
 RAW_SCHEMA = "raw"
 
+# The columns of a plan table (sources/plans/<plan_id>.csv); the extractor writes them first.
+TARGET_COLUMNS = [
+    "target_id",
+    "indicator_id",
+    "region_code",
+    "target_kind",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "target_value_high",
+    "unit",
+    "wording_zh",
+    "attribute",
+    "path",
+    "population_base",
+    "population_base_unit",
+    "source_ref",
+    "reported_outcome_zh",
+    "reported_achieved",
+    "notes",
+]
+
 # Years outside this window are typing errors in a plan or release, not data.
 MIN_YEAR = 1949
 MAX_YEAR = 2100
@@ -28,6 +51,14 @@ MAX_YEAR = 2100
 def sources_dir() -> Path:
     """Folder holding reference/, plans/ and releases/ (env PLANWATCH_SOURCES_DIR)."""
     return Path(os.environ.get("PLANWATCH_SOURCES_DIR", REPO_ROOT / "sources")).resolve()
+
+
+def seeds_dir() -> Path:
+    """The shared seed documents (env PLANWATCH_SEEDS_DIR; default ../shared/seeds beside the checkout).
+
+    sources/documents/ may link a plan's document here instead of copying its text into the repo.
+    """
+    return Path(os.environ.get("PLANWATCH_SEEDS_DIR", REPO_ROOT.parent / "shared" / "seeds")).resolve()
 
 
 def warehouse_dir() -> Path:

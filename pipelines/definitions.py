@@ -5,7 +5,13 @@ import dagster as dg
 from pipelines.defs.automation.jobs import build_warehouse_job, ingest_release_job
 from pipelines.defs.automation.schedules import daily_build_schedule
 from pipelines.defs.automation.sensors import sources_changed_sensor
-from pipelines.defs.ingest.assets import plan_sources, reference_sources, release_catalogue, release_figures
+from pipelines.defs.ingest.assets import (
+    plan_documents,
+    plan_sources,
+    reference_sources,
+    release_catalogue,
+    release_figures,
+)
 from pipelines.defs.publish.assets import attainment_report, published_warehouse
 from pipelines.defs.transform.assets import dbt_resource, planwatch_dbt_models
 
@@ -13,6 +19,7 @@ defs = dg.Definitions(
     assets=[
         reference_sources,
         plan_sources,
+        plan_documents,
         release_catalogue,
         release_figures,
         planwatch_dbt_models,

@@ -22,6 +22,9 @@ EXPECTED_ASSET_KEYS = {
             "releases",
             "package_releases",
             "observations",
+            "documents",
+            "extracted_targets",
+            "extracted_figures",
         ]
     ),
     *(
@@ -36,10 +39,13 @@ EXPECTED_ASSET_KEYS = {
             "stg_plans__monitored_indicators",
             "stg_releases__releases",
             "stg_releases__observations",
+            "stg_documents__documents",
+            "stg_documents__extracted_targets",
         ]
     ),
     "intermediate/int_targets_converted",
     "intermediate/int_observations_converted",
+    "intermediate/int_extracted_targets_converted",
     *(
         f"intermediate/{m}"
         for m in [
@@ -59,6 +65,7 @@ EXPECTED_ASSET_KEYS = {
             "mart_attainment_history",
             "mart_plan_scorecard",
             "mart_monitored_indicator_trend",
+            "mart_extraction_review",
         ]
     ),
     *(
@@ -73,6 +80,7 @@ EXPECTED_ASSET_KEYS = {
             "fct_target",
             "fct_observation",
             "fct_plan_monitored_indicator",
+            "dim_document",
         ]
     ),
     "warehouse/report",

@@ -2,7 +2,7 @@
 
 - A release added, changed or removed: a run of that release's partition only (job
   ingest_release), which also rebuilds the models and republishes.
-- Reference data or plans changed: a full rebuild over every release (every release is
+- Reference data, plans or plan documents changed: a full rebuild over every release (every release is
   checked against the reference data again).
 The cursor keeps a digest of the reference files and one per release.
 """
@@ -40,7 +40,7 @@ def sources_changed_sensor(context: dg.SensorEvaluationContext):
     """Request runs for what changed in sources/ since the last tick (see module docstring)."""
     sources = config.sources_dir()
     previous = json.loads(context.cursor) if context.cursor else {"base": None, "releases": {}}
-    base = files_fingerprint(sources / "reference", sources / "plans")
+    base = files_fingerprint(sources / "reference", sources / "plans", sources / "documents")
     releases = release_fingerprints(sources)
     registered = list(context.instance.get_dynamic_partitions(RELEASES))
     new_keys = [r for r in release_ids(sources) if r not in set(registered)]

@@ -3,6 +3,9 @@
 - reference_sources and plan_sources: the whole family at once; a rule broken anywhere fails
   the asset with every bad row listed (file, line, column, value, rule) and writes nothing.
 - release_catalogue: releases/releases.csv, checked against the compiled figure files.
+- plan_documents: each plan's document (sources/documents/) read and passed through the target
+  extractor; an unreadable document is recorded with its cause and fails a warning check, the
+  rest of the run goes on.
 - release_figures: one dynamic partition per release. A release that breaks a rule is
   quarantined (a report in warehouse/quarantine/) and fails its partition; its previous rows
   and every other release's rows stay as they were, and nothing is published.
@@ -12,6 +15,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines import config
+from pipelines.defs.ingest.documents import load_documents
 from pipelines.defs.ingest.partitions import release_partitions
 from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import ReferenceTables, load_reference
@@ -22,6 +26,7 @@ from pipelines.defs.ingest.releases import (
     load_release,
     read_compiled_figures,
 )
+from pipelines.extract.catalogue import Catalogue
 from pipelines.lib import quarantine, warehouse
 from pipelines.lib.errors import SourceError
 
@@ -29,7 +34,9 @@ GROUP = "ingest"
 REFERENCE_TABLES = ["regions", "units", "indicators", "indicator_aliases", "plans"]
 PLAN_TABLES = ["targets", "monitored_indicators"]
 RELEASE_FIGURE_TABLES = ["package_releases", "observations"]
+DOCUMENT_TABLES = ["documents", "extracted_targets", "extracted_figures"]
 VALIDATION_CHECK = "source_rules_hold"
+DOCUMENTS_CHECK = "documents_readable"
 
 DESCRIPTIONS = {
     "regions": "Regions from sources/reference/regions.csv (GB/T 2260 codes where they exist).",
@@ -42,6 +49,9 @@ DESCRIPTIONS = {
     "releases": "The release catalogue (sources/releases/releases.csv).",
     "package_releases": "Catalogue rows of release packages, from their manifests (a partition per release).",
     "observations": "Figures of each release, cells parsed, flags kept (one partition per release).",
+    "documents": "Plan documents (sources/documents/<plan_id>.<ext>): format, digest, read or why not.",
+    "extracted_targets": "Targets the extractor found in each plan document (the plan's and a past plan's).",
+    "extracted_figures": "Values a document's review table reports for a past plan, as printed.",
 }
 
 
@@ -127,6 +137,45 @@ def plan_sources(context: dg.AssetExecutionContext):
     """Plan targets and monitored indicators, checked against the reference tables."""
     plans = _load(lambda: load_plans(config.sources_dir(), _reference_from_warehouse()), "plan")
     yield from _write(plans.as_tables())
+
+
+@dg.multi_asset(
+    name="plan_documents",
+    specs=_specs(DOCUMENT_TABLES, REFERENCE_TABLES),
+    check_specs=[
+        dg.AssetCheckSpec(
+            DOCUMENTS_CHECK,
+            asset=raw_key("documents"),
+            blocking=False,
+            description="Every document under sources/documents/ could be read (a warning, not a stop).",
+        )
+    ],
+)
+def plan_documents(context: dg.AssetExecutionContext):
+    """Each plan's document, read and passed through the target extractor (pipelines/extract)."""
+    reference = _reference_from_warehouse()
+    catalogue = Catalogue(
+        reference.indicators, reference.indicator_aliases, reference.units, reference.regions, reference.plans
+    )
+    tables = load_documents(config.sources_dir(), catalogue)
+    warehouse.replace_tables(config.build_db_path(), config.RAW_SCHEMA, tables.as_tables())
+    unreadable = tables.documents.filter(pl.col("status") != "read")
+    for row in unreadable.iter_rows(named=True):
+        context.log.warning(f"{row['source_file']}: {row['error_cause']}. {row['what_to_do']}")
+    for name, frame in tables.as_tables().items():
+        yield dg.MaterializeResult(asset_key=raw_key(name), metadata={"dagster/row_count": frame.height})
+    yield dg.AssetCheckResult(
+        asset_key=raw_key("documents"),
+        check_name=DOCUMENTS_CHECK,
+        passed=unreadable.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "documents": tables.documents.height,
+            "unreadable": "; ".join(
+                f"{r['source_file']}: {r['error_cause']}" for r in unreadable.iter_rows(named=True)
+            ),
+        },
+    )
 
 
 @dg.multi_asset(name="release_catalogue", specs=_specs(["releases"]), check_specs=_checks(["releases"]))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.config import TARGET_COLUMNS
 from pipelines.defs.ingest import schemas
 from pipelines.defs.ingest.reference import ReferenceTables
 from pipelines.lib.csv_files import SOURCE_FILE, cast_columns, read_text_csv, read_text_csvs
@@ -17,27 +18,6 @@ from pipelines.lib.errors import SourceError, SourceIssue
 from pipelines.lib.validation import rule_issues, schema_issues
 
 MONITORED_FILE = "monitored_indicators.csv"
-TARGET_COLUMNS = [
-    "target_id",
-    "indicator_id",
-    "region_code",
-    "target_kind",
-    "baseline_year",
-    "baseline_value",
-    "target_year",
-    "target_value",
-    "target_value_high",
-    "unit",
-    "wording_zh",
-    "attribute",
-    "path",
-    "population_base",
-    "population_base_unit",
-    "source_ref",
-    "reported_outcome_zh",
-    "reported_achieved",
-    "notes",
-]
 MONITORED_COLUMNS = ["plan_id", "indicator_id", "region_code", "source_ref"]
 
 
