@@ -13,7 +13,7 @@ export PLANWATCH_DAGSTER_COMPUTE_LOGS := $(CURDIR)/.dagster/compute_logs
 export PYTHONPATH := $(CURDIR)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: help setup run test dev lint format benchmark clean
+.PHONY: help setup run test dev lint format benchmark benchmark-extraction clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ format: setup  ## apply ruff formatting
 
 benchmark: setup  ## measure ingest and build at synthetic national-county scale
 	$(UV) run --no-sync python benchmarks/scale.py
+
+benchmark-extraction: setup  ## target extraction: recall/precision on the seeds, speed on 100 documents
+	$(UV) run --no-sync python benchmarks/extraction.py
 
 clean:  ## remove the built warehouse, run history and dbt artefacts (sources are untouched)
 	rm -rf warehouse/planwatch.duckdb warehouse/build .dagster dbt/planwatch/target dbt/planwatch/logs

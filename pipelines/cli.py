@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     extract.add_argument("-o", "--output", type=Path, help="write the plan table here (default: stdout)")
     extract.add_argument(
+        "--explain",
+        action="store_true",
+        help="also list every number that was not taken as a target, and why (on stderr)",
+    )
+    extract.add_argument(
         "--sources",
         type=Path,
         default=None,
@@ -110,6 +115,14 @@ def _extract(args: argparse.Namespace) -> int:
     )
     for line in written:
         print(f"  {line}", file=sys.stderr)
+    print(
+        f"  {len(result.rejected)} number(s) not taken as targets"
+        + ("" if args.explain or not result.rejected else " (--explain lists them and why)"),
+        file=sys.stderr,
+    )
+    if args.explain:
+        for quantity, why in result.rejected:
+            print(f"    - {quantity}: {why}", file=sys.stderr)
     print(
         f"  to review: {unmatched} indicator(s) not in the catalogue, {low} row(s) with confidence < 0.8",
         file=sys.stderr,

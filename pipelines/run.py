@@ -32,10 +32,7 @@ def main() -> int:
     config.export_paths()
     started = time.monotonic()
     print(f"planwatch: building from {config.sources_dir()}", flush=True)
-    from pipelines.defs.transform.project import prepare_dbt_project
-
-    print("  parsing the dbt project and loading the Dagster definitions …", flush=True)
-    prepare_dbt_project()  # re-parse so edits to dbt models are always picked up
+    print("  loading the Dagster definitions (the dbt project is re-parsed only if it changed) …", flush=True)
     from pipelines.definitions import defs
 
     instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
@@ -141,12 +138,36 @@ def _print_summary(elapsed: float, run_id: str) -> None:
     print("Public tables (schema main):")
     for table, n in counts.items():
         print(f"  {table:<{width}}  {n:>8,} rows")
+    _print_documents(published)
     print(
         "\nTry:\n"
         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{published}', read_only=True)"
         ".sql('select plan_id, status, status_zh, count(*) n "
         "from mart_target_attainment group by all order by 1, 2'))\""
     )
+
+
+def _print_documents(published) -> None:
+    """What the extractor found in each plan document, and every document it could not read."""
+    import duckdb
+
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        review = con.execute(
+            "select review_status, count(*) from mart_extraction_review group by review_status order by 1"
+        ).fetchall()
+        unreadable = con.execute(
+            "select source_file, error_cause, what_to_do from dim_document where status <> 'read' order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    if review:
+        counts = ", ".join(f"{n} {status}" for status, n in review)
+        print(f"Plan documents against the curated plan tables (mart_extraction_review): {counts}")
+    if unreadable:
+        print(f"\n{len(unreadable)} plan document(s) could not be read (the rest of the run went on):")
+        for source_file, cause, what_to_do in unreadable:
+            print(f"  {source_file}: {cause}.\n    What to do: {what_to_do}")
 
 
 if __name__ == "__main__":

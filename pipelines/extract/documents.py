@@ -223,7 +223,7 @@ def _pdf_text(path: Path, data: bytes) -> str:
         pages = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
     finally:
         pdf.close()
-    text = _normalise_newlines("\n".join(pages))
+    text = "\n".join(_unwrap(_normalise_newlines(page)) for page in pages)
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
         raise DocumentError(
             path,
@@ -231,4 +231,23 @@ def _pdf_text(path: Path, data: bytes) -> str:
             "Run OCR on it (e.g. ocrmypdf --language chi_sim) or use the publisher's text PDF, "
             "then run again.",
         )
-    return "\n".join(line for line in text.split("\n") if not PAGE_NUMBER_LINE.match(line))
+    return text
+
+
+def _unwrap(page: str) -> str:
+    """Join the lines a PDF wrapped mid-sentence; drop lone page numbers.
+
+    A line that fills the page's width (within 85 % of its longest line) and does not end a
+    sentence continues on the next line; a short line (a heading, a sentence's last line) ends.
+    """
+    lines = [line.rstrip() for line in page.split("\n") if not PAGE_NUMBER_LINE.match(line)]
+    width = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and out:
+            out[-1] += line.lstrip()
+        else:
+            out.append(line)
+        joining = len(line) >= 0.85 * width and width >= 20 and not re.search(r"[。；;！？!?：:]$", line)
+    return "\n".join(out)

@@ -419,14 +419,12 @@ class _Reader:
             unit_match = re.search(r"\(\s*([^()]+?)\s*\)\s*$", name_cell)
             unit = unit_match.group(1) if unit_match else ""
             name = name_cell[: unit_match.start()].strip() if unit_match else name_cell
-            try:
-                target_value, _ = read_number(re.sub(r"[^\d.,]", "", cells[target_col]) or "x")
-            except (ValueError, KeyError):
+            target_value = _leading_number(cells[target_col])
+            if target_value is None:
                 continue
             baseline_value = None
             if baseline_col is not None and baseline_col < len(cells):
-                number_text = re.match(r"\s*(\d[\d,]*(?:\.\d+)?)", cells[baseline_col])
-                baseline_value = float(number_text.group(1).replace(",", "")) if number_text else None
+                baseline_value = _leading_number(cells[baseline_col])
             status = cells[status_col] if status_col is not None and status_col < len(cells) else ""
             match = self.catalogue.match_indicator(name)
             self.candidates.append(
@@ -473,6 +471,12 @@ class _Reader:
                     )
 
 
+def _leading_number(cell: str) -> float | None:
+    """The number a table cell starts with: 80522（2020年1-11月数据…） → 80522."""
+    found = re.match(r"\s*(\d[\d,]*(?:\.\d+)?)", cell)
+    return read_number(found.group(1))[0] if found else None
+
+
 def _in_quotes(text: str, position: int) -> bool:
     """Whether a position lies inside “…” (a name or slogan such as “两个转变”, “1125聚才计划”)."""
     before = text[:position]
@@ -500,11 +504,7 @@ def _merge(candidates: list[Candidate], catalogue: Catalogue) -> list[Candidate]
             kept.append(candidate)
             continue
         _absorb(twin, candidate)
-    return sorted(kept, key=lambda c: c.start if c.source != "table" else _prose_start(c))
-
-
-def _prose_start(candidate: Candidate) -> int:
-    return getattr(candidate, "_prose_start", candidate.start)
+    return sorted(kept, key=lambda c: c.start)  # a merged table row stands where its prose does
 
 
 def _same_target(a: Candidate, b: Candidate, catalogue: Catalogue) -> bool:
@@ -538,7 +538,6 @@ def _absorb(kept: Candidate, other: Candidate) -> None:
     if kept.source == "table" and other.source == "prose":
         kept.start, kept.end = other.start, other.end
         kept.section = other.section
-        kept._prose_start = other.start  # type: ignore[attr-defined]
     if prose.qualifier.words and (table.qualifier.bound == "exact" or kept is table):
         kept.qualifier, kept.wording = prose.qualifier, prose.wording
     if kept.kind == "level_at_least" and other.kind != "level_at_least":

@@ -76,12 +76,14 @@ def document_files(sources: Path) -> list[Path]:
 def load_documents(sources: Path, catalogue: Catalogue) -> DocumentTables:
     """Read and extract every plan document; unreadable ones are recorded, not raised."""
     documents, targets, figures = [], [], []
-    for path in document_files(sources):
+    files = document_files(sources)
+    for path in files:
         name = f"{sources.name}/documents/{path.name}"  # where the user put it, not where a link leads
         plan_id = path.stem
         row = {"plan_id": plan_id, "source_file": name, **{k: None for k in list(DOCUMENT_SCHEMA)[2:]}}
         try:
             _check_location(path, sources / "documents", name)
+            _check_one_per_plan(path, files, name)
             if plan_id not in catalogue.plans:
                 raise DocumentError(
                     name,
@@ -123,6 +125,17 @@ def load_documents(sources: Path, catalogue: Catalogue) -> DocumentTables:
         ),
         pl.concat([pl.DataFrame(schema=FIGURE_SCHEMA), *figures], how="diagonal").select(list(FIGURE_SCHEMA)),
     )
+
+
+def _check_one_per_plan(path: Path, files: list[Path], name: str) -> None:
+    """A plan has one document: two files with the same stem (x.pdf, x.txt) are both refused."""
+    twins = [p.name for p in files if p.stem == path.stem]
+    if len(twins) > 1:
+        raise DocumentError(
+            name,
+            f"plan '{path.stem}' has several documents ({', '.join(twins)})",
+            "Keep one document per plan in sources/documents/ (the most complete text).",
+        )
 
 
 def _check_location(path: Path, folder: Path, name: str) -> None:

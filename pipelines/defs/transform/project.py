@@ -1,5 +1,9 @@
 """The dbt project as Dagster sees it. No relative imports here (dagster-dbt loads it by path)."""
 
+import os
+import sys
+from pathlib import Path
+
 from dagster_dbt import DbtProject
 
 from pipelines.config import DBT_PROJECT_DIR, export_paths
@@ -7,15 +11,37 @@ from pipelines.config import DBT_PROJECT_DIR, export_paths
 export_paths()
 
 planwatch_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# What the manifest is parsed from: a change to any of these makes it stale.
+PROJECT_INPUTS = ["models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml"]
 
 
 def prepare_dbt_project() -> None:
-    """Parse the dbt project into a manifest (the manifest must exist before definitions load)."""
+    """Parse the dbt project into a manifest (the manifest must exist before definitions load).
+
+    The parse runs the `dbt` on PATH: put this interpreter's environment first, so that the
+    project's own dbt is used even when the environment is not activated.
+    """
+    scripts = str(Path(sys.executable).parent)
+    if (Path(scripts) / "dbt").exists() and scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     planwatch_dbt_project.preparer.prepare(planwatch_dbt_project)
 
 
-# `dagster dev` re-parses at load so edits to models show up; elsewhere the manifest is made
-# when missing (make run re-parses before every build: see pipelines/run.py).
-if not planwatch_dbt_project.manifest_path.exists():
+def manifest_is_stale() -> bool:
+    """Whether the manifest is missing or older than a model, macro, seed or project file."""
+    manifest = planwatch_dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in PROJECT_INPUTS:
+        path = DBT_PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+# Parse when the manifest is missing or stale (a model or its YAML was edited); otherwise reuse it.
+if manifest_is_stale():
     prepare_dbt_project()
 planwatch_dbt_project.prepare_if_dev()

@@ -12,8 +12,10 @@ units as (
 converted as (
     select
         extracted.*,
-        cast(coalesce(extracted.target_value_as_written * units.factor_to_canonical,
-            extracted.target_value_as_written) as double) as target_value,
+        cast(coalesce(
+            extracted.target_value_as_written * units.factor_to_canonical,
+            extracted.target_value_as_written
+        ) as double) as target_value,
         coalesce(units.canonical_unit, extracted.unit_as_written) as unit
     from extracted
     left join units on extracted.unit_as_written = units.unit

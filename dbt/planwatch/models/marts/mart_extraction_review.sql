@@ -57,7 +57,14 @@ curated_by_indicator as (
     select
         curated.*,
         row_number() over (
-            partition by plan_id, target_kind, year_key, value_key, unit, indicator_id order by target_id
+            partition by
+                curated.plan_id,
+                curated.target_kind,
+                curated.year_key,
+                curated.value_key,
+                curated.unit,
+                curated.indicator_id
+            order by curated.target_id
         ) as pair_rank
     from curated
 ),
@@ -66,10 +73,17 @@ extracted_by_indicator as (
     select
         extracted_keyed.*,
         row_number() over (
-            partition by plan_id, target_kind, year_key, value_key, unit, indicator_id order by extracted_target_id
+            partition by
+                extracted_keyed.plan_id,
+                extracted_keyed.target_kind,
+                extracted_keyed.year_key,
+                extracted_keyed.value_key,
+                extracted_keyed.unit,
+                extracted_keyed.indicator_id
+            order by extracted_keyed.extracted_target_id
         ) as pair_rank
     from extracted_keyed
-    where indicator_id is not null
+    where extracted_keyed.indicator_id is not null
 ),
 
 same_indicator_pairs as (
@@ -93,20 +107,32 @@ curated_left as (
     select
         curated.*,
         row_number() over (
-            partition by plan_id, target_kind, year_key, value_key, unit order by target_id
+            partition by
+                curated.plan_id,
+                curated.target_kind,
+                curated.year_key,
+                curated.value_key,
+                curated.unit
+            order by curated.target_id
         ) as pair_rank
     from curated
-    where target_id not in (select target_id from same_indicator_pairs)
+    where curated.target_id not in (select same_indicator_pairs.target_id from same_indicator_pairs)
 ),
 
 extracted_left as (
     select
         extracted_keyed.*,
         row_number() over (
-            partition by plan_id, target_kind, year_key, value_key, unit order by extracted_target_id
+            partition by
+                extracted_keyed.plan_id,
+                extracted_keyed.target_kind,
+                extracted_keyed.year_key,
+                extracted_keyed.value_key,
+                extracted_keyed.unit
+            order by extracted_keyed.extracted_target_id
         ) as pair_rank
     from extracted_keyed
-    where extracted_target_id not in (select extracted_target_id from same_indicator_pairs)
+    where extracted_keyed.extracted_target_id not in (select same_indicator_pairs.extracted_target_id from same_indicator_pairs)
 ),
 
 other_pairs as (
@@ -141,7 +167,7 @@ reviewed as (
         cast(null as {{ dbt.type_string() }}) as target_id,
         extracted_keyed.extracted_target_id
     from extracted_keyed
-    where extracted_keyed.extracted_target_id not in (select extracted_target_id from pairs)
+    where extracted_keyed.extracted_target_id not in (select pairs.extracted_target_id from pairs)
 ),
 
 final as (
