@@ -253,6 +253,49 @@ def test_table_and_prose_become_one_row():
     assert rows[1]["qualifier"] == "达到+以上"
 
 
+YEAR_TABLE = (
+    "专栏1 “十四五”时期知识产权发展主要指标\n"
+    "指标\t2020年\t2025年\t属性\n"
+    "每万人口高价值发明专利拥有量（件）\t4.1\t9\t预期性\n"
+    "海外发明专利授权量（件）\t2000\t〔12000〕\t预期性\n"
+    "专利密集型产业增加值占地区生产总值比重（%）\t10.2\t>12\t约束性\n"
+    "知识产权保护社会满意度（分）\t79\t82\t预期性\n"
+    "到2025年，每万人口高价值发明专利拥有量达到9件。\n"
+)
+
+
+def test_a_table_with_year_columns_gives_baseline_and_target():
+    rows = targets(YEAR_TABLE, header="某省知识产权“十四五”规划\n2021年10月\n")
+    read = [
+        (
+            r["target_kind"],
+            r["baseline_year"],
+            r["baseline_value"],
+            r["target_year"],
+            r["target_value"],
+            r["unit"],
+        )
+        for r in rows
+    ]
+    assert sorted(read) == sorted(
+        [
+            ("per_capita", 2020, 4.1, 2025, 9, "件"),
+            ("cumulative", 2020, 2000, 2025, 12000, "件"),  # 〔 〕: a total over the period
+            ("share", 2020, 10.2, 2025, 12, "%"),
+            ("score", 2020, 79, 2025, 82, "分"),
+        ]
+    )
+    share = next(r for r in rows if r["target_kind"] == "share")
+    assert (share["bound"], share["attribute"]) == ("at_least", "约束性")
+    per_capita = next(r for r in rows if r["target_kind"] == "per_capita")
+    assert "row 1" in per_capita["source_ref"] and per_capita["clause"].startswith("到2025年")  # merged
+
+
+def test_a_table_of_past_years_only_is_no_target():
+    body = "指标\t2015年\t2020年\n专利代理机构（家）\t118\t265\n"
+    assert targets(body) == []
+
+
 def test_table_note_gives_the_population_base():
     body = (
         "三、主要指标\n序号\t指标\t属性\n1\t每万人口高价值发明专利拥有量 30 件①\t预期性\n"

@@ -60,6 +60,11 @@ NUMBER_FIRST_TRAIL = re.compile(r"(?:全覆盖|等|全部|\s)+$")
 ATTRIBUTE = re.compile(r"(预期性|约束性)")
 REVIEW_TARGET = re.compile(r"(\d{4})\s*年?\s*目标")
 REVIEW_DONE = re.compile(r"(\d{4})\s*年?\s*(?:完成值|实际值|实现值|完成数)")
+# an indicator table with a column per year: 指标 | 2020年 | 2025年 | 属性
+YEAR_COLUMN = re.compile(r"^(\d{4})\s*年?\s*(?:年底|年末)?\s*(?:目标值?|预期值?|规划值?|基期值?|基数|值)?$")
+UNIT_IN_NAME = re.compile(r"\(\s*([^()]+?)\s*\)\s*$")
+# 〔30〕 in a Five-Year Plan's table: a total over the plan period
+CUMULATIVE_CELL = re.compile(r"^[〔\[【]\s*(.+?)\s*[〕\]】]$")
 UNIVERSAL = re.compile(
     r"(?P<subject>[\u4e00-\u9fff]{2,24}?(?:企业|机构|单位|高校|园区|学校|部门|医院|社区|街道|区县|乡镇))"
     r"[^,;。]{0,12}?全部(?P<verb>引入|实现|建立|达到|纳入|覆盖|完成|通过|开展|落实)(?P<object>[^,;。]{2,24})"
@@ -366,6 +371,8 @@ class _Reader:
             if any(REVIEW_TARGET.search(h) for h in header) and any(REVIEW_DONE.search(h) for h in header):
                 self._review_table(table.section, header, rows[1:])
                 continue
+            if self._year_column_table(table, header, rows[1:]):
+                continue
             titles = section_path(table.section)
             if rules.HISTORY_SECTION.search(titles) and not re.search(r"目标|指标", titles.split(">")[-1]):
                 continue
@@ -385,6 +392,83 @@ class _Reader:
                         if candidate.kind == "per_capita" and base:
                             candidate.population_base, candidate.population_base_unit = base
                         self.candidates.append(candidate)
+
+    def _year_column_table(self, table, header: list[str], rows) -> bool:
+        """指标 | 2020年 | 2025年 | 属性: each row a target in the latest year (at or after the
+        plan's publication), based on an earlier year's value. Returns whether the table was one."""
+        years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := YEAR_COLUMN.match(h))}
+        future = {i: y for i, y in years.items() if self.published is None or y >= self.published}
+        if not future:
+            return False
+        target_col = max(future, key=lambda i: future[i])
+        target_year = future[target_col]
+        earlier = {i: y for i, y in years.items() if y < target_year}
+        baseline_col = max(earlier, key=lambda i: earlier[i]) if earlier else None
+        others = [i for i in range(len(header)) if i not in years]
+        name_col = next(
+            (i for i in others if re.search(r"指标|名称|项目", header[i])), others[0] if others else 0
+        )
+        base = self._population_base(table)
+        for number, row in enumerate(rows, start=1):
+            cells = [self.layout.cell_text(c) for c in row.cells]
+            if len(cells) <= max(name_col, target_col):
+                continue
+            name_cell = cells[name_col]
+            unit_match = UNIT_IN_NAME.search(name_cell)
+            name = name_cell[: unit_match.start()].strip() if unit_match else name_cell
+            unit = unit_match.group(1) if unit_match else ""
+            cell = cells[target_col].replace(" ", "")
+            cumulative = CUMULATIVE_CELL.match(cell)
+            cell = cumulative.group(1) if cumulative else cell
+            qual = rules.qualifier(re.sub(r"[\d.,~-]+.*$", "", cell), re.sub(r"^[^\d]*[\d.,]+", "", cell))
+            range_match = re.match(r"^[^\d]*([\d.]+)\s*[-~至]\s*([\d.]+)", cell)
+            value = _leading_number(re.sub(r"^[^\d]+", "", cell))
+            if value is None or not name:
+                continue
+            match = self.catalogue.match_indicator(name)
+            kind, kind_reason = rules.kind(
+                before=name,
+                indicator=name,
+                unit=unit,
+                is_range=bool(range_match),
+                bound=qual.bound,
+                is_flow=self.catalogue.is_flow(match.indicator_id),
+            )
+            if cumulative:
+                kind, kind_reason = "cumulative", "〔 〕 in a plan table: a total over the plan period"
+            attribute = next((m.group(1) for c in cells if (m := ATTRIBUTE.search(c))), None)
+            label = int(cells[0]) if cells[0].isdigit() else number
+            reasons = [] if match.indicator_id else ["indicator not in the catalogue"]
+            candidate = Candidate(
+                role="plan",
+                source="table",
+                start=row.start,
+                end=row.end,
+                section=section_path(table.section),
+                indicator_as_written=name,
+                match=match,
+                value=value,
+                value_high=float(range_match.group(2)) if range_match else None,
+                unit=unit,
+                value_as_written=cells[target_col],
+                kind=kind,
+                kind_reason=kind_reason,
+                qualifier=qual,
+                wording=f"{header[target_col]} {cells[target_col]}",
+                year=rules.YearReading(target_year, "explicit"),
+                region_code=self.issuer,
+                region_basis="issuer",
+                baseline_year=earlier[baseline_col] if baseline_col is not None else None,
+                baseline_value=_leading_number(cells[baseline_col]) if baseline_col is not None else None,
+                attribute=attribute,
+                table_row=label,
+                reasons=reasons,
+                confidence=1.0 if match.indicator_id else 0.7,
+            )
+            if kind == "per_capita" and base:
+                candidate.population_base, candidate.population_base_unit = base
+            self.candidates.append(candidate)
+        return True
 
     def _population_base(self, table) -> tuple[float, str] | None:
         """A population base stated in a note under the table: 注①：…预期人口1860万人为基准."""
