@@ -7,6 +7,7 @@ benchmarks can point a whole run, Python and dbt alike, at temporary folders.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,33 @@ TARGET_COLUMNS = [
 # Years outside this window are typing errors in a plan or release, not data.
 MIN_YEAR = 1949
 MAX_YEAR = 2100
+
+
+# Limits on one source file, so that a file that decompresses to millions of rows is refused in
+# seconds instead of filling the memory (env PLANWATCH_MAX_ROWS, PLANWATCH_MAX_FILE_BYTES).
+DEFAULT_MAX_ROWS = 2_000_000
+DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def max_rows() -> int:
+    """Most rows one CSV or XLSX sheet may hold."""
+    return int(os.environ.get("PLANWATCH_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def max_file_bytes() -> int:
+    """Most bytes one source file may hold (an XLSX: its contents once decompressed)."""
+    return int(os.environ.get("PLANWATCH_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
+
+
+# A release id, and so a package folder's name: lower case letters, digits and '-'.
+RELEASE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def build_date() -> date:
+    """Today, as the build sees it (env PLANWATCH_BUILD_DATE=YYYY-MM-DD to pin it): nothing
+    published after it can be known."""
+    pinned = os.environ.get("PLANWATCH_BUILD_DATE")
+    return date.fromisoformat(pinned) if pinned else date.today()
 
 
 def sources_dir() -> Path:

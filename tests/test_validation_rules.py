@@ -214,6 +214,23 @@ CASES = [
     Case(PUBLISHED, SZ_PCT_2021, "year", "3021", "less_than_or_equal_to(2100)"),
     Case(PUBLISHED, SZ_PCT_2021, "year", "二〇二一", "must be a whole number"),
     Case(PUBLISHED, SZ_PCT_2021, "note", "[PARTIAL-PERIOD] part of the year", "must say the month it ends"),
+    # issue 9: a value is read exactly or refused, never changed
+    Case(PUBLISHED, SZ_PCT_2021, "value", "1e308", "must be printed in plain digits"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "2.3E4", "must be printed in plain digits"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "inf", "must be printed in plain digits"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "NaN", "must be printed in plain digits"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "12\x003", "contains a control character"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "12\x07", "contains a control character"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "1 2", "must be a figure"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "12件3", "must be a figure"),
+    Case("plans/sz-ip-14fyp.csv", {"target_id": "sz-ip-14fyp-07"}, "target_value", "inf", "must be a finite"),
+    Case("plans/sz-ip-14fyp.csv", {"target_id": "sz-ip-14fyp-07"}, "target_value", "NaN", "must be a finite"),
+    Case(
+        "plans/sz-ip-13fyp.csv", {"target_id": "sz-ip-13fyp-02"}, "baseline_value", "-inf", "must be a finite"
+    ),
+    Case(
+        "plans/sz-ip-14fyp.csv", {"target_id": "sz-ip-14fyp-07"}, "target_value", "1\x00", "must be a number"
+    ),
 ]
 
 
@@ -275,6 +292,18 @@ def test_every_bad_row_is_listed_not_just_the_first(workspace):
     with pytest.raises(SourceError) as raised:
         load_everything(workspace.sources)
     assert {i.line for i in raised.value.issues if i.column == "region_code"} == lines
+
+
+def test_a_huge_plan_value_is_read_exactly_not_truncated(workspace):
+    set_cell(
+        workspace.sources / "plans" / "sz-ip-14fyp.csv",
+        {"target_id": "sz-ip-14fyp-07"},
+        "target_value",
+        "1e308",
+    )
+    plans = load_plans(workspace.sources, load_reference(workspace.sources))
+    value = plans.targets.filter(plans.targets["target_id"] == "sz-ip-14fyp-07")["target_value"][0]
+    assert value == 1e308
 
 
 def test_shipped_sources_pass(workspace):

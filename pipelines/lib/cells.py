@@ -33,6 +33,10 @@ APPROXIMATE_WORDS = r"(近|约|大约|左右|余|approx)"
 LOWER_BOUND_WORDS = r"(超过|超|逾|突破|以上|多|>|≥|不少于|不低于)"
 UPPER_BOUND_WORDS = r"(不足|不到|少于|<|≤|以内|不超过)"
 UNIT_IN_CELL = r"\d\s*(万件|件|亿元|万元|万人|人|名|万家|家|个|万条|条|万次|次|项|%|分)"
+NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
+# Forms a figure is never printed in; read, they would change silently (1e308 → 1).
+EXPONENT_OR_SPECIAL = r"(?i)\d\s*e\s*[+-]?\d|\b(?:inf|infinity|nan)\b|∞"
+CONTROL_CHARACTER = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 MONTH_NAMES = {
     "Jan": 1,
@@ -70,12 +74,19 @@ def read_figure_cell(cell: pl.Expr) -> list[pl.Expr]:
     text = normalise_text(cell).str.replace_all(FOOTNOTE_MARKERS, "")
     head = text.str.replace(r"\(.*$", "").str.strip_chars()
     remark = text.str.extract(r"\((.*)\)?\s*$", 1).str.strip_chars().str.strip_chars_end(")")
-    number = head.str.extract(r"(-?\d[\d,]*(?:\.\d+)?)", 1).str.replace_all(",", "")
+    number = head.str.extract(rf"({NUMBER})", 1).str.replace_all(",", "")
+    # what is left once the number, its qualifier words and its unit are taken: must be nothing,
+    # so that a cell is read exactly as printed or not at all
+    leftover = (
+        head.str.replace(NUMBER, "")
+        .str.replace_all(f"{APPROXIMATE_WORDS}|{LOWER_BOUND_WORDS}|{UPPER_BOUND_WORDS}", "")
+        .str.replace_all(r"万件|件|亿元|万元|万人|人|名|万家|家|个|万条|条|万次|次|项|%|分|万|亿|\s", "")
+    )
     month_range = remark.str.extract_groups(r"(\d{4})\s*年\s*(\d{1,2})\s*-\s*(\d{1,2})\s*月")
     as_of = remark.str.extract(r"截[止至]到?\s*(\d{4})\s*年", 1)
     stop = remark.str.extract_groups(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?\s*起.*不再")
     return [
-        pl.when(head.is_in(MISSING_MARKERS) | head.is_null())
+        pl.when(head.is_in(MISSING_MARKERS) | head.is_null() | (leftover != ""))
         .then(None)
         .otherwise(number.cast(pl.Float64, strict=False))
         .alias("cell_value"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines import config
 from pipelines.lib.errors import SourceError, SourceIssue
 
 SOURCE_FILE = "source_file"
@@ -23,10 +24,15 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
     Line numbers are those a text editor shows: the header is line 1.
     """
     name = display_name(path, relative_to)
-    try:
-        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, UnicodeDecodeError) as exc:
-        raise SourceError([SourceIssue(name, 1, "", "", f"file must be a UTF-8 CSV ({exc})")]) from exc
+    header = _header(path, name)
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise SourceError(
+            [
+                SourceIssue(name, 1, h, h, "column headers must be unique: which one holds the data?")
+                for h in duplicated
+            ]
+        )
     missing = [c for c in columns if c not in header]
     if missing:
         raise SourceError(
@@ -44,6 +50,55 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
     return frame.with_row_index(SOURCE_LINE, offset=2).with_columns(
         pl.col(SOURCE_LINE).cast(pl.Int64), pl.lit(name).alias(SOURCE_FILE)
     )
+
+
+def _header(path: Path, name: str) -> list[str]:
+    """The header as written (polars would rename a duplicated column); the file must be UTF-8."""
+    limit = config.max_file_bytes()
+    if path.stat().st_size > limit:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    0,
+                    "",
+                    "",
+                    f"the file holds {path.stat().st_size:,} bytes, over the limit of {limit:,} "
+                    "(PLANWATCH_MAX_FILE_BYTES): split it",
+                )
+            ]
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        guess = looks_like(data)
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    line,
+                    "",
+                    data[exc.start : exc.start + 4].hex(" "),
+                    f"file must be UTF-8, but these bytes are not: it looks like {guess}. Save it as "
+                    f"'CSV UTF-8' (Excel) or convert it: iconv -f {guess} -t utf-8",
+                )
+            ]
+        ) from exc
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise SourceError([SourceIssue(name, 1, "", "", "file must start with a header row (it is empty)")])
+    return [h.strip() for h in next(csv.reader([first]))]
+
+
+def looks_like(data: bytes) -> str:
+    """The encoding some bytes look like (charset-normalizer's best guess), for error messages."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    encoding = best.encoding if best is not None and best.encoding else "an unknown encoding"
+    return "gb18030" if encoding in {"gb2312", "gbk"} else encoding
 
 
 def read_text_csvs(paths: list[Path], columns: list[str], relative_to: Path) -> pl.DataFrame:
@@ -71,19 +126,36 @@ def cast_columns(
 
 def _ragged_lines(path: Path, name: str, width: int) -> list[SourceIssue]:
     """Locate the records whose field count differs from the header's (error path only)."""
+    issues = []
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        return [
-            SourceIssue(
-                name,
-                reader.line_num,
-                "",
-                ",".join(record),
-                f"a record must have {width} fields like the header, not {len(record)}",
-            )
-            for record in reader
-            if reader.line_num > 1 and len(record) != width
-        ]
+        try:
+            for record in reader:
+                if reader.line_num > 1 and len(record) != width:
+                    issues.append(
+                        SourceIssue(
+                            name,
+                            reader.line_num,
+                            "",
+                            ",".join(record)[:200],
+                            f"a record must have {width} fields like the header, not {len(record)}",
+                        )
+                    )
+        except csv.Error as exc:
+            issues.append(field_limit_issue(name, reader.line_num, exc))
+    return issues
+
+
+def field_limit_issue(name: str, line: int, exc: csv.Error) -> SourceIssue:
+    """A CSV the csv module cannot read past a line: almost always a quote left open."""
+    return SourceIssue(
+        name,
+        line,
+        "",
+        "",
+        f"the file cannot be read past this line ({exc}): a cell longer than "
+        f'{csv.field_size_limit():,} characters means a quote (") left open; close it or split the cell',
+    )
 
 
 BOOLEAN_WORDS = {"true": True, "false": False}

@@ -85,14 +85,27 @@ def _checks(tables: list[str]) -> list[dg.AssetCheckSpec]:
 
 
 def _issues_table(error: SourceError) -> dg.MetadataValue:
-    return dg.MetadataValue.md(error.markdown_table(limit=500))
+    return dg.MetadataValue.md(error.markdown_table())
 
 
-def _load(loader, family: str):
-    """Run a family loader; turn a SourceError into a Dagster Failure that lists every issue."""
+def _failed_checks(tables: list[str], error: SourceError):
+    """source_rules_hold, evaluated and failed, on every table an asset would have written."""
+    for table in tables:
+        yield dg.AssetCheckResult(
+            asset_key=raw_key(table),
+            check_name=VALIDATION_CHECK,
+            passed=False,
+            metadata={"issue_count": len(error.issues), "issues": _issues_table(error)},
+        )
+
+
+def _load(loader, family: str, tables: list[str]):
+    """Run a family loader (use as `result = yield from _load(...)`). When its rules fail, the
+    check source_rules_hold is emitted as failed, then the asset stops listing every issue."""
     try:
         return loader()
     except SourceError as error:
+        yield from _failed_checks(tables, error)
         raise dg.Failure(
             description=f"The {family} sources break validation rules:\n{error}",
             metadata={"issue_count": len(error.issues), "issues": _issues_table(error)},
@@ -126,7 +139,7 @@ def _reference_from_warehouse() -> ReferenceTables:
 )
 def reference_sources(context: dg.AssetExecutionContext):
     """Regions, units, indicators, aliases and plans."""
-    reference = _load(lambda: load_reference(config.sources_dir()), "reference")
+    reference = yield from _load(lambda: load_reference(config.sources_dir()), "reference", REFERENCE_TABLES)
     yield from _write(reference.as_tables())
 
 
@@ -135,7 +148,9 @@ def reference_sources(context: dg.AssetExecutionContext):
 )
 def plan_sources(context: dg.AssetExecutionContext):
     """Plan targets and monitored indicators, checked against the reference tables."""
-    plans = _load(lambda: load_plans(config.sources_dir(), _reference_from_warehouse()), "plan")
+    plans = yield from _load(
+        lambda: load_plans(config.sources_dir(), _reference_from_warehouse()), "plan", PLAN_TABLES
+    )
     yield from _write(plans.as_tables())
 
 
@@ -181,7 +196,9 @@ def plan_documents(context: dg.AssetExecutionContext):
 @dg.multi_asset(name="release_catalogue", specs=_specs(["releases"]), check_specs=_checks(["releases"]))
 def release_catalogue(context: dg.AssetExecutionContext):
     """The release catalogue; also makes sure the per-release tables exist before any partition."""
-    catalogue = _load(lambda: load_catalogue(config.sources_dir()), "release catalogue")
+    catalogue = yield from _load(
+        lambda: load_catalogue(config.sources_dir()), "release catalogue", ["releases"]
+    )
     warehouse.ensure_tables(
         config.build_db_path(),
         config.RAW_SCHEMA,
@@ -227,6 +244,7 @@ def release_figures(context: dg.AssetExecutionContext):
         con.close()
     if rejected:
         combined = SourceError([i for error, _ in rejected.values() for i in error.issues])
+        yield from _failed_checks(RELEASE_FIGURE_TABLES, combined)
         raise dg.Failure(
             description=(
                 f"{len(rejected)} release(s) quarantined: {', '.join(rejected)}. Reports: "

@@ -13,7 +13,7 @@ import polars as pl
 from pipelines.config import TARGET_COLUMNS
 from pipelines.defs.ingest import schemas
 from pipelines.defs.ingest.reference import ReferenceTables
-from pipelines.lib.csv_files import SOURCE_FILE, cast_columns, read_text_csv, read_text_csvs
+from pipelines.lib.csv_files import SOURCE_FILE, cast_columns, display_name, read_text_csv, read_text_csvs
 from pipelines.lib.errors import SourceError, SourceIssue
 from pipelines.lib.validation import rule_issues, schema_issues
 
@@ -42,6 +42,22 @@ def load_plans(sources: Path, reference: ReferenceTables) -> PlanTables:
     raw = read_text_csvs(files, TARGET_COLUMNS, sources).with_columns(
         pl.col(SOURCE_FILE).str.extract(r"([^/]+)\.csv$", 1).alias("plan_id")
     )
+    # a plan file with a header and no rows is a plan whose targets were lost, unless withdrawn
+    withdrawn = set(reference.plans.filter(pl.col("status") == "withdrawn")["plan_id"].to_list())
+    present = set(raw[SOURCE_FILE].to_list())
+    for path in files:
+        name = display_name(path, sources)
+        if name not in present and path.stem not in withdrawn:
+            issues.append(
+                SourceIssue(
+                    name,
+                    2,
+                    "",
+                    "",
+                    "a plan file with a header and no rows: add the plan's targets, or mark the plan "
+                    "withdrawn in reference/plans.csv (status = withdrawn) if it was repealed",
+                )
+            )
     targets, cast = cast_columns(
         raw,
         {
@@ -56,6 +72,18 @@ def load_plans(sources: Path, reference: ReferenceTables) -> PlanTables:
     )
     issues += cast
 
+    # inf and NaN cast as floats; they are no target (1e308 is read exactly and kept)
+    for column in ("baseline_value", "target_value", "target_value_high", "population_base"):
+        issues += rule_issues(
+            targets,
+            pl.col(column).is_nan() | pl.col(column).is_infinite(),
+            column,
+            "must be a finite number (inf and NaN are not targets)",
+        )
+    targets = targets.with_columns(
+        pl.when(pl.col(c).is_nan() | pl.col(c).is_infinite()).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("baseline_value", "target_value", "target_value_high", "population_base")
+    )
     region = schemas.known(reference.regions["region_code"], "a region_code in reference/regions.csv")
     indicator = schemas.known(
         reference.indicators["indicator_id"], "an indicator_id in reference/indicators.csv"

@@ -15,17 +15,22 @@ came from, so that every error names the cell a user has to fix.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import math
 import re
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import polars as pl
 
-from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, display_name
+from pipelines import config
+from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, display_name, field_limit_issue
 from pipelines.lib.errors import SourceError, SourceIssue
 from pipelines.lib.validation import HEADER_SUFFIX
 
@@ -44,6 +49,41 @@ RELEASE_KINDS = (
     "secondary",
 )
 YEAR_HEADER = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+# Every key a manifest may hold, table by table: any other is a typo that would lose a setting.
+MANIFEST_KEYS = {
+    "": {
+        "publisher",
+        "title",
+        "citation",
+        "published_on",
+        "published_on_precision",
+        "release_kind",
+        "source_tier",
+        "status",
+        "url",
+        "release_id",
+        "period",
+        "file",
+        "layout",
+    },
+    "period": {"start_year", "end_year", "months"},
+    "file": {"path", "sheet", "encoding", "header_row"},
+    "layout": {
+        "kind",
+        "region_column",
+        "ignore_columns",
+        "indicators",
+        "indicator_column",
+        "value_column",
+        "year_column",
+        "unit_column",
+        "note_column",
+        "unit",
+        "indicator",
+        "year",
+    },
+}
+MAPPING_KEYS = {"indicator", "unit"}  # each entry of [layout.indicators]
 
 
 @dataclass(frozen=True)
@@ -70,7 +110,9 @@ def package_folders(sources: Path) -> list[Path]:
 
 def read_package(folder: Path, sources: Path) -> tuple[dict, pl.DataFrame]:
     """Validate the manifest and read the data file into figure rows; raise SourceError."""
+    _check_folder(folder, sources)
     package = Package(folder, _read_manifest(folder, sources))
+    _confine(package, sources)
     table = _read_table(package, sources)
     figures = _to_figures(package, table, sources)
     return release_row(package), figures
@@ -95,6 +137,66 @@ def release_row(package: Package) -> dict:
     }
 
 
+def _check_folder(folder: Path, sources: Path) -> None:
+    """A package folder is named by the release-id rule, is no link, and no other folder has the
+    same name but for case (Zz-2024 and zz-2024 would be one release on a case-blind disk)."""
+    name = display_name(folder, sources) if not folder.is_symlink() else str(folder)
+    issues = []
+    if not re.match(config.RELEASE_ID_PATTERN, folder.name):
+        issues.append(
+            SourceIssue(
+                name,
+                0,
+                "release_id",
+                folder.name,
+                "a package folder is named by its release id: lower-case letters, digits and '-' "
+                "([a-z0-9][a-z0-9-]*)",
+            )
+        )
+    twins = [
+        f.name for f in package_folders(sources) if f.name.lower() == folder.name.lower() and f != folder
+    ]
+    if twins:
+        issues.append(
+            SourceIssue(
+                name,
+                0,
+                "release_id",
+                folder.name,
+                f"another package folder differs only in case ({', '.join(twins)}): one release, one folder",
+            )
+        )
+    if folder.is_symlink():
+        issues.append(
+            SourceIssue(name, 0, "", "", "a package folder must be a folder, not a link to one elsewhere")
+        )
+    if issues:
+        raise SourceError(issues)
+
+
+def _confine(package: Package, sources: Path) -> None:
+    """The data file must lie inside its package folder: no '..', no absolute path, no link or
+    hard link leading outside. Nothing outside is read, and no outside content is quoted."""
+    manifest = display_name(package.folder / MANIFEST, sources)
+    written = package.manifest["file"]["path"]
+    path = package.folder / written
+    rule = None
+    if Path(written).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", written):
+        rule = "must be a file name inside the package folder, not an absolute path"
+    elif ".." in Path(written).parts:
+        rule = "must not leave the package folder ('..')"
+    elif path.is_symlink() or not path.resolve().is_relative_to(package.folder.resolve()):
+        rule = "must not be a link: copy the data file itself into the package folder"
+    elif path.is_file() and path.stat().st_nlink > 1:
+        rule = "must not be a hard link (it shares its content with a file elsewhere): copy the file instead"
+    if rule:
+        raise SourceError([SourceIssue(manifest, _key_line_of(package, "path"), "file.path", written, rule)])
+
+
+def _key_line_of(package: Package, key: str) -> int:
+    return _key_line((package.folder / MANIFEST).read_text(encoding="utf-8"), key)
+
+
 def _read_manifest(folder: Path, sources: Path) -> dict:
     path = folder / MANIFEST
     name = display_name(path, sources)
@@ -108,7 +210,7 @@ def _read_manifest(folder: Path, sources: Path) -> dict:
             [SourceIssue(name, getattr(exc, "lineno", 0) or 0, "", "", f"not valid TOML: {exc}")]
         ) from exc
 
-    issues: list[SourceIssue] = []
+    issues: list[SourceIssue] = _unknown_keys(manifest, text, name)
 
     def need(key: str, value, rule: str, ok: bool) -> None:
         if not ok:
@@ -126,6 +228,19 @@ def _read_manifest(folder: Path, sources: Path) -> dict:
         get("published_on"),
         "required: a date YYYY-MM-DD (TOML date)",
         isinstance(get("published_on"), date),
+    )
+    need(
+        "published_on",
+        get("published_on"),
+        f"must not be after the build date ({config.build_date()}): a release cannot count before it is "
+        "published",
+        not isinstance(get("published_on"), date) or get("published_on") <= config.build_date(),
+    )
+    need(
+        "release_id",
+        get("release_id"),
+        f"must equal the package folder's name ({folder.name}) where given",
+        get("release_id") in (None, folder.name),
     )
     need(
         "published_on_precision",
@@ -226,6 +341,32 @@ def _read_manifest(folder: Path, sources: Path) -> dict:
     return manifest
 
 
+def _unknown_keys(manifest: dict, text: str, name: str) -> list[SourceIssue]:
+    """Keys the manifest format does not have (stauts, layot …), each with the closest valid key."""
+    found = []
+    for table, allowed in MANIFEST_KEYS.items():
+        section = manifest if not table else manifest.get(table, {})
+        if not isinstance(section, dict):
+            continue
+        for key in section:
+            if key not in allowed:
+                found.append((f"{table}.{key}" if table else key, key, allowed))
+    mapping = manifest.get("layout", {}).get("indicators", {})
+    if isinstance(mapping, dict):
+        for header, entry in mapping.items():
+            for key in entry if isinstance(entry, dict) else []:
+                if key not in MAPPING_KEYS:
+                    found.append((f"layout.indicators.{header}.{key}", key, MAPPING_KEYS))
+    issues = []
+    for path, key, allowed in found:
+        close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.5)
+        hint = (
+            f"; did you mean '{close[0]}'?" if close else f"; valid keys here: {', '.join(sorted(allowed))}"
+        )
+        issues.append(SourceIssue(name, _key_line(text, key), path, key, f"unknown manifest key{hint}"))
+    return issues
+
+
 def _read_table(package: Package, sources: Path) -> pl.DataFrame:
     """The data file as text cells under its header, with the line or row of each record."""
     file = package.manifest["file"]
@@ -246,6 +387,7 @@ def _read_table(package: Package, sources: Path) -> pl.DataFrame:
         )
     if path.stat().st_size == 0:
         raise SourceError([SourceIssue(name, 1, "", "", "the file is empty")])
+    _check_size(path, name)
     rows = (
         _xlsx_rows(path, name, file.get("sheet"))
         if path.suffix.lower() == ".xlsx"
@@ -267,6 +409,25 @@ def _read_table(package: Package, sources: Path) -> pl.DataFrame:
     body = [(n, r) for n, r in rows[header_row:] if any(c not in (None, "") for c in r)]
     if not body:
         raise SourceError([SourceIssue(name, header_row, "", "", "the file has a header but no data rows")])
+    unnamed = [
+        f"column {i + 1}"
+        for i, h in enumerate(header)
+        if not h and any(i < len(r) and r[i] not in (None, "") for _, r in body)
+    ]
+    if unnamed:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    header_row,
+                    c,
+                    "",
+                    "a column holds data but has no header (under a merged header cell?): give every "
+                    "data column its own header",
+                )
+                for c in unnamed
+            ]
+        )
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
         raise SourceError(
@@ -313,14 +474,56 @@ def _csv_rows(path: Path, name: str, encoding: str) -> list[tuple[int, list]]:
         ) from exc
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     rows = []
-    for record in reader:
-        rows.append((reader.line_num, record))
+    limit = config.max_rows()
+    try:
+        for record in reader:
+            rows.append((reader.line_num, record))
+            if len(rows) > limit:
+                raise SourceError([_too_many_rows(name, reader.line_num, limit)])
+    except csv.Error as exc:
+        raise SourceError([field_limit_issue(name, reader.line_num, exc)]) from exc
     return rows
+
+
+def _check_size(path: Path, name: str) -> None:
+    """Refuse a file over the byte limit before reading it (an XLSX by its decompressed size)."""
+    limit = config.max_file_bytes()
+    size = path.stat().st_size
+    what = "bytes"
+    if path.suffix.lower() == ".xlsx" and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+        what = "bytes once decompressed"
+    if size > limit:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    0,
+                    "",
+                    "",
+                    f"the file holds {size:,} {what}, over the limit of {limit:,} "
+                    "(PLANWATCH_MAX_FILE_BYTES): split the release into smaller files",
+                )
+            ]
+        )
+
+
+def _too_many_rows(name: str, line: int, limit: int) -> SourceIssue:
+    return SourceIssue(
+        name,
+        line,
+        "",
+        "",
+        f"more than {limit:,} rows (PLANWATCH_MAX_ROWS): reading stopped here; split the release into "
+        "smaller files or raise the limit",
+    )
 
 
 def _xlsx_rows(path: Path, name: str, sheet: str | None) -> list[tuple[int, list]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # a truncated or corrupt workbook fails in the zip or XML layer
         raise SourceError(
             [
@@ -347,10 +550,32 @@ def _xlsx_rows(path: Path, name: str, sheet: str | None) -> list[tuple[int, list
                 ]
             )
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        return [
-            (number, ["" if v is None else _cell_text(v) for v in values])
-            for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)
-        ]
+        written = formulas[worksheet.title]
+        rows, unsaved, limit = [], [], config.max_rows()
+        pairs = zip(
+            worksheet.iter_rows(min_row=1, values_only=True),
+            written.iter_rows(min_row=1, values_only=True),
+            strict=False,
+        )
+        for number, (values, as_written) in enumerate(pairs, start=1):
+            if number > limit:
+                raise SourceError([_too_many_rows(name, number, limit)])
+            for column, (value, formula) in enumerate(zip(values, as_written, strict=False), start=1):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    unsaved.append(
+                        SourceIssue(
+                            name,
+                            number,
+                            openpyxl.utils.get_column_letter(column),
+                            formula,
+                            "a formula with no saved value: open the workbook in Excel or LibreOffice and "
+                            "save it (or paste the values), so that the figure is stored",
+                        )
+                    )
+            rows.append((number, ["" if v is None else _cell_text(v) for v in values]))
+        if unsaved:
+            raise SourceError(unsaved)
+        return rows
     except SourceError:
         raise
     except Exception as exc:
@@ -367,12 +592,15 @@ def _xlsx_rows(path: Path, name: str, sheet: str | None) -> list[tuple[int, list
         ) from exc
     finally:
         workbook.close()
+        formulas.close()
 
 
 def _cell_text(value) -> str:
-    """A cell as text: whole numbers without a trailing .0, the rest as Python prints them."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    """A cell as text: numbers in plain decimal digits, exactly (1e+308 is 1 followed by 308
+    zeros, 1e-05 is 0.00001), whole numbers without a trailing .0; the rest as Python prints it."""
+    if isinstance(value, float) and math.isfinite(value):
+        text = format(Decimal(repr(value)), "f")
+        return text[:-2] if text.endswith(".0") else text
     return str(value)
 
 

@@ -21,10 +21,17 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines import config
 from pipelines.defs.ingest import schemas
 from pipelines.defs.ingest.reference import ReferenceTables
 from pipelines.defs.ingest.release_packages import package_folders, read_package
-from pipelines.lib.cells import normalise_text, read_figure_cell, read_figure_note
+from pipelines.lib.cells import (
+    CONTROL_CHARACTER,
+    EXPONENT_OR_SPECIAL,
+    normalise_text,
+    read_figure_cell,
+    read_figure_note,
+)
 from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, cast_columns, read_text_csv, read_text_csvs
 from pipelines.lib.errors import SourceError, SourceIssue
 from pipelines.lib.validation import HEADER_SUFFIX, rule_issues, schema_issues
@@ -112,6 +119,13 @@ def load_catalogue(sources: Path) -> pl.DataFrame:
     )
     issues += cast
     issues += schema_issues(releases, schemas.ReleaseModel.to_schema())
+    issues += rule_issues(
+        releases,
+        pl.col("published_on") > config.build_date(),
+        "published_on",
+        f"must not be after the build date ({config.build_date()}): a release cannot count before it is "
+        "published",
+    )
     figures = read_text_csvs(figure_files(sources), FIGURE_COLUMNS, sources)
     issues += _unmatched(
         figures,
@@ -275,9 +289,24 @@ def read_figures(figures: pl.DataFrame, reference: ReferenceTables) -> pl.DataFr
         )
     )
 
+    control = pl.col("value").str.contains(CONTROL_CHARACTER)
+    special = pl.col("value").str.contains(EXPONENT_OR_SPECIAL)
     issues += rule_issues(
         read,
-        ~pl.col("cell_is_missing") & pl.col("cell_value").is_null(),
+        control,
+        "value",
+        "contains a control character (NUL, …): a figure is read exactly or not at all; retype the cell",
+    )
+    issues += rule_issues(
+        read,
+        special & ~control,
+        "value",
+        "must be printed in plain digits: an exponent (1e308), inf or NaN is refused, not rounded or read "
+        "in part",
+    )
+    issues += rule_issues(
+        read,
+        ~pl.col("cell_is_missing") & pl.col("cell_value").is_null() & ~control & ~special,
         "value",
         "must be a figure: a number, optionally with 近/约/超过/以上 and a unit",
     )

@@ -27,6 +27,7 @@ TARGET_KINDS = [
     "range",
 ]
 ATTRIBUTES = ["预期性", "约束性"]
+PLAN_STATUSES = ["active", "withdrawn"]
 PATHS = ["linear", "geometric"]
 DATE_PRECISIONS = ["day", "month", "year", "unknown"]
 RELEASE_KINDS = [
@@ -100,6 +101,8 @@ class PlanModel(pa.DataFrameModel):
     period_start_year: int = pa.Field(**YEAR_RULE)
     period_end_year: int = pa.Field(nullable=True, **YEAR_RULE)
     region_code: str
+    # withdrawn: the plan was repealed or replaced; its target file may hold no rows
+    status: str = pa.Field(isin=PLAN_STATUSES)
 
     class Config:
         strict = False

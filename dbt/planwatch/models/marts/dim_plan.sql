@@ -27,7 +27,8 @@ final as (
         plans.seed_document is not null as is_seed_document,
         cast(plans.reported_in_plan_id as {{ dbt.type_string() }}) as reported_in_plan_id,
         cast(coalesce(target_counts.n_targets, 0) as integer) as n_targets,
-        cast(plans.notes as {{ dbt.type_string() }}) as notes
+        cast(plans.notes as {{ dbt.type_string() }}) as notes,
+        cast(plans.status as {{ dbt.type_string() }}) as status
     from plans
     left join target_counts on plans.plan_id = target_counts.plan_id
 )

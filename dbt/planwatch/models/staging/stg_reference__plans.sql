@@ -16,6 +16,7 @@ renamed as (
         doc_number,
         published_on,
         published_on_precision,
+        status,
         notes,
         -- period
         cast(period_start_year as integer) as period_start_year,
