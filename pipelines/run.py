@@ -7,18 +7,22 @@ previously published warehouse is then left as it was.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
 import threading
 import time
+from datetime import date
 
 import dagster as dg
 from dagster._core.utils import make_new_run_id
 
 from pipelines import config
+from pipelines.lib.run_lock import build_lock
 
 TERMINAL = sys.stdout
+KEPT_LOGS = 20  # per-run logs kept in warehouse/build/logs/
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 SHOWN_EVENTS = {
     dg.DagsterEventType.STEP_START,
@@ -28,10 +32,33 @@ SHOWN_EVENTS = {
 }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.run", description=__doc__)
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="assess every target as known on this date, into warehouse/as-of/<date>/ (the current "
+        "warehouse is left as it is)",
+    )
+    args = parser.parse_args(argv)
+    # one build at a time across the current and every as-of warehouse (they share dbt's target/)
+    lock = config.build_db_path().parent / "run.lock"
+    if args.as_of:
+        os.environ["PLANWATCH_WAREHOUSE_DIR"] = str(config.warehouse_dir() / "as-of" / args.as_of.isoformat())
+        os.environ["PLANWATCH_AS_OF"] = args.as_of.isoformat()
     config.export_paths()
+    run_id = make_new_run_id()
+    logs = config.build_db_path().parent / "logs"
+    log_path = logs / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"  # one log a run
+    as_of = f", as known on {args.as_of}" if args.as_of else ""
+    print(f"planwatch: building from {config.sources_dir()}{as_of}", flush=True)
+    with build_lock(lock, log_path):
+        return _build(run_id, log_path)
+
+
+def _build(run_id: str, log_path) -> int:
     started = time.monotonic()
-    print(f"planwatch: building from {config.sources_dir()}", flush=True)
     print("  loading the Dagster definitions (the dbt project is re-parsed only if it changed) …", flush=True)
     from pipelines.definitions import defs
 
@@ -40,12 +67,16 @@ def main() -> int:
 
     keys = register_releases(instance, config.sources_dir())
     print(f"  {len(keys)} release partitions", flush=True)
-    run_id = make_new_run_id()
     done = threading.Event()
     printer = threading.Thread(target=_print_progress, args=(instance, run_id, done, started), daemon=True)
     printer.start()
-    log_path = config.build_db_path().parent / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    for old in sorted(log_path.parent.glob("*.log"))[:-KEPT_LOGS]:
+        old.unlink()
+    latest = log_path.parent.parent / "last_run.log"  # a link to the newest run's log
+    with contextlib.suppress(FileNotFoundError):
+        latest.unlink()
+    latest.symlink_to(log_path)
     # dagster-dbt echoes every dbt log line to stdout; keep them in a file, show progress here.
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = defs.resolve_job_def("build_warehouse").execute_in_process(
@@ -114,13 +145,38 @@ def _describe(event: dg.DagsterEvent | None) -> str | None:
     return f"built {materialization.asset_key.to_user_string()}{count}"
 
 
+# Causes a user can act on, recognised in an error's message: what to do about each.
+REMEDIES = [
+    (
+        "Could not set lock on file",
+        "Another process holds the build database open: a run under `make dev`, or a client that "
+        "opened warehouse/build/ (clients must open warehouse/planwatch.duckdb, read-only). Let it "
+        "finish or close it, then run again.",
+    ),
+    ("No space left on device", "The disk is full: free space under warehouse/, then run again."),
+    (
+        "dbt",
+        "A dbt model or test failed: the log above names it (its SQL is under dbt/planwatch/models/).",
+    ),
+]
+
+
 def _print_failure(result: dg.ExecuteInProcessResult) -> None:
+    """Each failed step with its cause (not only Dagster's wrapper) and what to do about it."""
     for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.event_specific_data.error
-            print(
-                f"\n{event.step_key} failed:\n{error.message if error else ''}", file=sys.stderr, flush=True
-            )
+        if event.event_type != dg.DagsterEventType.STEP_FAILURE:
+            continue
+        error = event.event_specific_data.error
+        chain = []
+        while error is not None:
+            chain.append(error)
+            error = error.cause
+        messages = [e.message.strip() for e in chain if e.message and "DagsterExecutionStep" not in e.message]
+        cause = "\n".join(dict.fromkeys(messages)) or (chain[0].message if chain else "")
+        print(f"\n{event.step_key} failed:\n{cause}", file=sys.stderr, flush=True)
+        remedy = next((r for key, r in REMEDIES if key in cause), None)
+        if remedy:
+            print(f"What to do: {remedy}", file=sys.stderr, flush=True)
 
 
 def _print_summary(elapsed: float, run_id: str) -> None:

@@ -173,6 +173,8 @@ def test_a_revised_figure_is_a_second_vintage_and_changes_history(workspace):
     (workspace.sources / "releases" / "figures" / "synthetic_revision.csv").write_text(
         "region,indicator,year,value,unit,note,source\n"
         "Shenzhen,计算机软件著作权登记量,2020,50000,件,SYNTHETIC revision for a test,"
+        "SYNTHETIC test revision (not a real release)\n"
+        "Shenzhen,广东省版权兴业示范基地,2020,近24,家,SYNTHETIC approximate restatement for a test,"
         "SYNTHETIC test revision (not a real release)\n",
         encoding="utf-8",
     )
@@ -188,3 +190,10 @@ def test_a_revised_figure_is_a_second_vintage_and_changes_history(workspace):
     )
     assert ("achieved", 129700.0) in [(h[1], h[2]) for h in history]
     assert history[-1][1:] == ("not_achieved", 50000.0)  # 50000 < 58000 once revised
+    # issue 9: 近24 against a target of 24 is not plainly achieved, and says it is approximate
+    bases = workspace.query(
+        "select status, latest_value, latest_qualifier, approximate from mart_attainment_history "
+        "where target_id = 'sz-ip-13fyp-08' order by as_of_date"
+    )
+    assert ("achieved", 24.0, "exact", False) in bases  # the document's exact 24, before the restatement
+    assert bases[-1] == ("not_achieved", 24.0, "approximate", True)

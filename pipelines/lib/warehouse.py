@@ -1,9 +1,10 @@
-"""The DuckDB files: a private build file each run writes, and the published file readers open.
+"""The DuckDB files: a private build file each run writes, and the publications readers open.
 
-DuckDB allows one writer and, while it writes, no reader at all (STACK_NOTES). So a run
-never touches the published file: it builds into warehouse/build/ and publishes with an
-atomic os.replace. A reader holding the old file keeps reading it; new connections see the
-new build; a failed run publishes nothing and the last good warehouse stays as it was.
+DuckDB allows one writer and, while it writes, no reader at all (STACK_NOTES). So a run never
+touches a published file: it builds into warehouse/build/ and publishes a whole new folder
+(database and exports) switched in with one atomic rename (publish). A reader holding the old
+file keeps reading it; new connections see the new build; a failed or killed run publishes
+nothing and the last good warehouse stays as it was.
 """
 
 from __future__ import annotations
@@ -84,21 +85,6 @@ def read_tables(path: Path, schema: str, names: list[str]) -> dict[str, pl.DataF
         con.close()
 
 
-def publish(build: Path, published: Path) -> None:
-    """Checkpoint the build file and atomically replace the published file with a copy of it."""
-    con = connect_build(build)
-    try:
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    published.parent.mkdir(parents=True, exist_ok=True)
-    staging = published.with_name(f".{published.name}.publishing")
-    shutil.copyfile(build, staging)
-    with staging.open("rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, published)
-
-
 def table_row_counts(path: Path, schemas: tuple[str, ...] = ("main",)) -> dict[str, int]:
     """Row counts of the base tables in `schemas` of a warehouse file, opened read-only."""
     con = duckdb.connect(str(path), read_only=True)
@@ -114,23 +100,37 @@ def table_row_counts(path: Path, schemas: tuple[str, ...] = ("main",)) -> dict[s
 
 
 PUBLIC_PREFIXES = ("dim_", "fct_", "mart_")
+# What a publication holds, each reached by a fixed link in the warehouse folder through `current`.
+PUBLISHED = ("planwatch.duckdb", "parquet", "docs", "report")
+CURRENT = "current"
 
 
-def publish_exports(build: Path, prepared: Path, root: Path, keep: int = 2) -> Path:
-    """Publish Parquet exports of the public tables with the prepared docs and report.
+def publish(build: Path, prepared: Path, root: Path, keep: int = 2) -> Path:
+    """Publish the database with its Parquet exports, docs and report, all at once.
 
-    Each publication is a new folder root/exports/<n>/; the links root/parquet, root/docs and
-    root/report are then switched to it one by one with an atomic rename, so a reader opening
-    a link sees a complete export, old or new. The newest `keep` exports are kept (a reader
-    may still be reading the previous one).
+    A publication is a new folder root/exports/<n>/ holding planwatch.duckdb (a checkpointed
+    copy of the build), parquet/ (every dim_, fct_ and mart_ table), docs/ and report/. One link,
+    root/current, is then switched to it with an atomic rename; root/planwatch.duckdb,
+    root/parquet, root/docs and root/report are fixed links through root/current. So readers see
+    the database and its exports of one run together, old or new, even if a run is killed half way.
+    The newest `keep` publications are kept (a reader may still be reading the previous one);
+    leftovers of a killed run (.partial folders, temporary links, stray WAL files) are removed.
     """
+    clean_leftovers(root)
+    con = connect_build(build)
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
     exports = root / "exports"
     exports.mkdir(parents=True, exist_ok=True)
     number = max((int(p.name) for p in exports.iterdir() if p.name.isdigit()), default=0) + 1
     target = exports / f"{number:06d}"
     staging = exports / f".{number:06d}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
     (staging / "parquet").mkdir(parents=True)
+    shutil.copyfile(build, staging / "planwatch.duckdb")
+    with (staging / "planwatch.duckdb").open("rb+") as handle:
+        os.fsync(handle.fileno())
     con = duckdb.connect(str(build), read_only=True)
     try:
         tables = [
@@ -148,13 +148,36 @@ def publish_exports(build: Path, prepared: Path, root: Path, keep: int = 2) -> P
         if (prepared / name).exists():
             shutil.copytree(prepared / name, staging / name)
     os.replace(staging, target)
-    for name in ("parquet", "docs", "report"):
-        if (target / name).exists():
-            link = root / name
-            temporary = root / f".{name}.link"
-            temporary.unlink(missing_ok=True)
-            temporary.symlink_to(target.relative_to(root) / name)
-            os.replace(temporary, link)
+    _link(root / CURRENT, target.relative_to(root))  # the one switch
+    for name in PUBLISHED:
+        if not (root / name).is_symlink() or os.readlink(root / name) != f"{CURRENT}/{name}":
+            _link(root / name, Path(CURRENT) / name)  # fixed: made once (replaces an old plain file)
     for old in sorted(p for p in exports.iterdir() if p.name.isdigit())[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _link(path: Path, points_to: Path) -> None:
+    """Point `path` at `points_to` with an atomic rename of a new link over the old one."""
+    temporary = path.with_name(f".{path.name}.link")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(points_to)
+    os.replace(temporary, path)
+
+
+def clean_leftovers(root: Path) -> list[Path]:
+    """Remove what a killed run can leave: half-written publications, temporary links, and WAL
+    files beside published databases (which are only ever opened read-only)."""
+    found = [
+        *root.glob("exports/.*.partial"),
+        *root.glob(".*.link"),
+        *root.glob(".*.publishing"),
+        *root.glob("*.duckdb.wal"),
+        *root.glob("exports/*/*.duckdb.wal"),
+    ]
+    for path in found:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return found

@@ -1,5 +1,5 @@
 """Publishing: the report is built from the marts; then the database, Parquet exports of the
-dims, facts and marts, the dbt docs and the report replace the published ones atomically."""
+dims, facts and marts, the dbt docs and the report are published together, in one switch."""
 
 import dagster as dg
 
@@ -32,8 +32,7 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     the previous warehouse in place, readable and unchanged.
     """
     build, published = config.build_db_path(), config.published_db_path()
-    warehouse.publish(build, published)
-    exported = warehouse.publish_exports(build, config.build_exports_dir(), config.warehouse_dir())
+    exported = warehouse.publish(build, config.build_exports_dir(), config.warehouse_dir())
     counts = warehouse.table_row_counts(published)
     context.log.info(f"published {published}")
     return dg.MaterializeResult(

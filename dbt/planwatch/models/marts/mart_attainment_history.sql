@@ -47,6 +47,8 @@ labelled as (
         assessed.is_discontinued as discontinued,
         assessed.is_baseline_substituted as baseline_substituted,
         assessed.is_concept_mismatch as concept_mismatch,
+        -- the latest value is not exact (近/约, 超过, 不足): achievement is judged as README says
+        coalesce(assessed.latest_qualifier != 'exact', false) as approximate,
         assessed.is_final,
         assessed.is_latest,
         assessed.period_elapsed_share,
@@ -93,6 +95,7 @@ final as (
         discontinued,
         baseline_substituted,
         concept_mismatch,
+        approximate,
         cast(status_en as {{ dbt.type_string() }}) as status_en,
         cast(status_order as integer) as status_order,
         cast(

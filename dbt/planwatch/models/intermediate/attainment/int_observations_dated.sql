@@ -1,7 +1,9 @@
 {#- Each figure with the date it became known (known_on): the last day its release can have
-    appeared on. A release whose date is unknown counts as known at the latest release, so it
-    takes part in the current assessment but never in an earlier one.
-    The assessment date is the latest release unless var attainment_as_of_date is set. -#}
+    appeared on. A release whose date is unknown counts as known at the assessment date, so it
+    takes part in the current assessment but never in an earlier one, and never before the
+    period it reports on has ended (a 2023 figure is unknown on 2023-06-30, whatever its release).
+    The assessment date is the latest release unless var attainment_as_of_date is set
+    (make run AS_OF=YYYY-MM-DD). -#}
 with observations as (
     select * from {{ ref('int_observations_converted') }}
 ),
@@ -20,7 +22,16 @@ dated as (
     select
         observations.*,
         assessment_date.latest_as_of_date,
-        coalesce(observations.published_by, assessment_date.latest_as_of_date) as known_on,
+        coalesce(
+            observations.published_by,
+            greatest(
+                assessment_date.latest_as_of_date,
+                -- the first day after the figure's reference period
+                cast({{ dbt.dateadd('month', 'observations.period_end_month',
+                    "cast(" ~ dbt.concat(["cast(observations.period_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) ~ " as date)") }}
+                    as date)
+            )
+        ) as known_on,
         observations.published_by is null as is_undated_release
     from observations
     cross join assessment_date

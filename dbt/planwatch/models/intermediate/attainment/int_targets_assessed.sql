@@ -58,16 +58,22 @@ measured as (
                 then growth.baseline_value_used * power(growth.target_level / nullif(growth.baseline_value_used, 0), growth.period_elapsed_share)
             else growth.baseline_value_used + (growth.target_level - growth.baseline_value_used) * growth.period_elapsed_share
         end as expected_value,
-        -- the "achieved when" rule of each kind
+        -- the "achieved when" rule of each kind, as a margin: met when the margin is >= 0
         case
-            when growth.target_kind = 'level_at_most' then growth.latest_value <= growth.target_value
-            when growth.target_kind = 'increment' then growth.latest_value - growth.baseline_value_used >= growth.target_value
-            when growth.target_kind = 'cumulative' then growth.cumulative_value >= growth.target_value
-            when growth.target_kind = 'annual_growth' then growth.observed_annual_growth >= growth.target_value / 100.0
-            when growth.target_kind = 'range' then growth.latest_value >= growth.target_value
+            when growth.target_kind = 'level_at_most' then growth.target_value - growth.latest_value
+            when growth.target_kind = 'increment' then growth.latest_value - growth.baseline_value_used - growth.target_value
+            when growth.target_kind = 'cumulative' then growth.cumulative_value - growth.target_value
+            when growth.target_kind = 'annual_growth' then growth.observed_annual_growth - growth.target_value / 100.0
+            when growth.target_kind = 'range' then growth.latest_value - growth.target_value
             -- level_at_least, share, per_capita, score: d * (y_t - Y*) >= 0
-            else growth.direction_sign * (growth.latest_value - growth.target_value) >= 0
-        end as achieved_rule,
+            else growth.direction_sign * (growth.latest_value - growth.target_value)
+        end as achieved_margin,
+        -- a bound on the side that cannot show the target met: 不足 X (the value is below X) for
+        -- a higher-is-better target, 超过 X for a lower-is-better one
+        case
+            when growth.target_kind = 'level_at_most' or growth.direction_sign < 0 then growth.latest_qualifier = 'lower_bound'
+            else growth.latest_qualifier = 'upper_bound'
+        end as is_bound_inconclusive,
         -- attainment ratio A
         case
             when growth.target_kind = 'level_at_most'
@@ -85,36 +91,50 @@ measured as (
     from growth
 ),
 
-paced as (
+judged as (
     select
         measured.*,
+        -- a qualified figure proves less than an exact one (README, "Approximate figures"): an
+        -- approximate value (近/约/左右) meets the target only by clearing it, a bound on the
+        -- wrong side never does; an exact value or a bound on the right side as usual
         case
-            when measured.target_kind = 'cumulative' then measured.cumulative_value
-            when measured.target_kind = 'level_at_most' then measured.baseline_value_used - measured.latest_value
-            else measured.latest_value - measured.baseline_value_used
+            when measured.is_bound_inconclusive then false
+            when measured.latest_qualifier = 'approximate' then measured.achieved_margin > 0
+            else measured.achieved_margin >= 0
+        end as achieved_rule
+    from measured
+),
+
+paced as (
+    select
+        judged.*,
+        case
+            when judged.target_kind = 'cumulative' then judged.cumulative_value
+            when judged.target_kind = 'level_at_most' then judged.baseline_value_used - judged.latest_value
+            else judged.latest_value - judged.baseline_value_used
         end as progress_made,
         case
-            when measured.target_kind = 'cumulative' then measured.expected_value
-            when measured.target_kind = 'level_at_most' then measured.baseline_value_used - measured.expected_value
-            else measured.expected_value - measured.baseline_value_used
+            when judged.target_kind = 'cumulative' then judged.expected_value
+            when judged.target_kind = 'level_at_most' then judged.baseline_value_used - judged.expected_value
+            else judged.expected_value - judged.baseline_value_used
         end as progress_expected,
         -- enough data: a baseline and one later point (for cumulative: one flow year, no gaps)
         case
-            when measured.target_kind = 'cumulative' then measured.cumulative_value is null or measured.has_cumulative_gaps
-            else measured.baseline_value_used is null or measured.latest_value is null
+            when judged.target_kind = 'cumulative' then judged.cumulative_value is null or judged.has_cumulative_gaps
+            else judged.baseline_value_used is null or judged.latest_value is null
         end as has_no_data,
         -- final once the target year is over and its value is known, the series stopped, or
         -- the publication lag has passed
         coalesce(
-            measured.as_of_date > measured.target_year_ends_on
+            judged.as_of_date > judged.target_year_ends_on
             and (
-                (measured.assessed_year >= measured.target_year and measured.latest_period_end_month = 12)
-                or measured.is_discontinued
-                or measured.as_of_date >= measured.final_without_value_on
+                (judged.assessed_year >= judged.target_year and judged.latest_period_end_month = 12)
+                or judged.is_discontinued
+                or judged.as_of_date >= judged.final_without_value_on
             ),
             false
         ) as is_final
-    from measured
+    from judged
 ),
 
 projected as (
