@@ -51,4 +51,5 @@ benchmark-extraction: setup  ## target extraction: recall/precision on the seeds
 	$(UV) run --no-sync python benchmarks/extraction.py
 
 clean:  ## remove the built warehouse, run history and dbt artefacts (sources are untouched)
-	rm -rf warehouse/planwatch.duckdb warehouse/build .dagster dbt/planwatch/target dbt/planwatch/logs
+	rm -rf warehouse/planwatch.duckdb warehouse/current warehouse/parquet warehouse/docs warehouse/report \
+		warehouse/exports warehouse/as-of warehouse/quarantine warehouse/build .dagster dbt/planwatch/target dbt/planwatch/logs

@@ -256,6 +256,15 @@ def test_failed_run_leaves_the_previous_warehouse_readable_and_unchanged(workspa
         message = failure.event_specific_data.error.message
         assert f"sources/plans/sz-ip-14fyp.csv, line {line}, column region_code" in message
         assert "must be a region_code in reference/regions.csv" in message
+        # the blocking check is evaluated, and failed, on the tables the rules guard (issue 9)
+        checks = {
+            (e.event_specific_data.asset_key.to_user_string(), e.event_specific_data.passed)
+            for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION"
+            and e.event_specific_data.check_name == "source_rules_hold"
+        }
+        assert ("raw/targets", False) in checks and ("raw/monitored_indicators", False) in checks
+        assert ("raw/regions", True) in checks  # the reference rules ran and held
         assert reader.execute("select count(*) from fct_target").fetchone()[0] == 63
     finally:
         reader.close()

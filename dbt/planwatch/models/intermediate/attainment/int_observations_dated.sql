@@ -4,6 +4,8 @@
     period it reports on has ended (a 2023 figure is unknown on 2023-06-30, whatever its release).
     The assessment date is the latest release unless var attainment_as_of_date is set
     (make run AS_OF=YYYY-MM-DD). -#}
+{%- set year_starts_on = "cast(" ~ dbt.concat(["cast(observations.period_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) ~ " as date)" -%}
+
 with observations as (
     select * from {{ ref('int_observations_converted') }}
 ),
@@ -27,9 +29,7 @@ dated as (
             greatest(
                 assessment_date.latest_as_of_date,
                 -- the first day after the figure's reference period
-                cast({{ dbt.dateadd('month', 'observations.period_end_month',
-                    "cast(" ~ dbt.concat(["cast(observations.period_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) ~ " as date)") }}
-                    as date)
+                cast({{ dbt.dateadd('month', 'observations.period_end_month', year_starts_on) }} as date)
             )
         ) as known_on,
         observations.published_by is null as is_undated_release
