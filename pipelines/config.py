@@ -21,28 +21,6 @@ DUCKDB_STORAGE_COMPATIBILITY = "v1.5.0"
 
 RAW_SCHEMA = "raw"
 
-# The columns of a plan table (sources/plans/<plan_id>.csv); the extractor writes them first.
-TARGET_COLUMNS = [
-    "target_id",
-    "indicator_id",
-    "region_code",
-    "target_kind",
-    "baseline_year",
-    "baseline_value",
-    "target_year",
-    "target_value",
-    "target_value_high",
-    "unit",
-    "wording_zh",
-    "attribute",
-    "path",
-    "population_base",
-    "population_base_unit",
-    "source_ref",
-    "reported_outcome_zh",
-    "reported_achieved",
-    "notes",
-]
 
 # Years outside this window are typing errors in a plan or release, not data.
 MIN_YEAR = 1949

@@ -11,10 +11,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.config import TARGET_COLUMNS
 from pipelines.extract.catalogue import Catalogue
 from pipelines.extract.documents import Document
 from pipelines.extract.extractor import EXTRA_COLUMNS, Extraction, extract
+from pipelines.plan_table import TARGET_COLUMNS
 from tests.conftest import REPO_SOURCES
 
 CATALOGUE = Catalogue.from_sources(REPO_SOURCES)

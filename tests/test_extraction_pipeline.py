@@ -20,13 +20,13 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.config import TARGET_COLUMNS
 from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import load_reference
 from pipelines.extract.catalogue import Catalogue
 from pipelines.extract.documents import read_document
 from pipelines.extract.extractor import extract
 from pipelines.extract.review import compare, read_plan_table
+from pipelines.plan_table import TARGET_COLUMNS
 from tests.conftest import REPO_SOURCES, SHARED
 from tests.test_extract_documents import encrypted_pdf, scanned_pdf
 

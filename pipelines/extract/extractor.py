@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipelines.config import TARGET_COLUMNS
 from pipelines.extract import rules
 from pipelines.extract.catalogue import Catalogue, IndicatorMatch, dice
 from pipelines.extract.documents import Document
 from pipelines.extract.layout import Layout, Sentence, read_layout, section_path
 from pipelines.extract.numbers import QUANTITY_RE, Quantity, find_quantities, read_number
+from pipelines.plan_table import TARGET_COLUMNS, TARGET_TYPES
 
 EXTRA_COLUMNS = [
     "plan_id",
@@ -698,13 +698,7 @@ def _frame(
 
 OUTPUT_SCHEMA = {
     **{c: pl.String for c in TARGET_COLUMNS},
-    "baseline_year": pl.Int64,
-    "baseline_value": pl.Float64,
-    "target_year": pl.Int64,
-    "target_value": pl.Float64,
-    "target_value_high": pl.Float64,
-    "population_base": pl.Float64,
-    "reported_achieved": pl.Boolean,
+    **TARGET_TYPES,
     **{c: pl.String for c in EXTRA_COLUMNS},
     "span_start": pl.Int64,
     "span_end": pl.Int64,

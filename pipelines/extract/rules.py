@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.extract.numbers import chinese_to_number
+
 # --- what is not a target ----------------------------------------------------------------------
 
 # Sections that report the past or analyse the situation, not set targets.
@@ -157,19 +159,6 @@ PLAN_PERIODS = {
     "十五五": 2030,
     "十六五": 2035,
 }
-CN_SMALL = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 
 
 @dataclass(frozen=True)
@@ -191,7 +180,7 @@ def explicit_year(before: str, sentence: str, published_year: int | None) -> Yea
         within = re.search(r"(\d{1,2}|[一二两三四五六七八九十])\s*年内", text)
         if within and published_year:
             n = within.group(1)
-            n = int(n) if n.isdigit() else CN_SMALL[n]
+            n = int(n) if n.isdigit() else int(chinese_to_number(n))
             return YearReading(published_year + n, f"within_n_years ({n} 年内 from {published_year})")
         for name, end in PLAN_PERIODS.items():
             if re.search(rf"{name}\s*(末|时期末|期末)", text):

@@ -54,20 +54,8 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
 
 def _header(path: Path, name: str) -> list[str]:
     """The header as written (polars would rename a duplicated column); the file must be UTF-8."""
-    limit = config.max_file_bytes()
-    if path.stat().st_size > limit:
-        raise SourceError(
-            [
-                SourceIssue(
-                    name,
-                    0,
-                    "",
-                    "",
-                    f"the file holds {path.stat().st_size:,} bytes, over the limit of {limit:,} "
-                    "(PLANWATCH_MAX_FILE_BYTES): split it",
-                )
-            ]
-        )
+    if path.stat().st_size > config.max_file_bytes():
+        raise SourceError([too_large_issue(name, path.stat().st_size, "bytes")])
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -90,6 +78,18 @@ def _header(path: Path, name: str) -> list[str]:
     if not first.strip():
         raise SourceError([SourceIssue(name, 1, "", "", "file must start with a header row (it is empty)")])
     return [h.strip() for h in next(csv.reader([first]))]
+
+
+def too_large_issue(name: str, size: int, what: str) -> SourceIssue:
+    """A file over the byte limit (PLANWATCH_MAX_FILE_BYTES), refused before it is read."""
+    return SourceIssue(
+        name,
+        0,
+        "",
+        "",
+        f"the file holds {size:,} {what}, over the limit of {config.max_file_bytes():,} "
+        "(PLANWATCH_MAX_FILE_BYTES): split it into smaller files",
+    )
 
 
 def looks_like(data: bytes) -> str:

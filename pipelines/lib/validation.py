@@ -7,6 +7,7 @@ import json
 import pandera.polars as pa
 import polars as pl
 
+from pipelines import config
 from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE
 from pipelines.lib.errors import SourceIssue
 
@@ -67,3 +68,12 @@ def rule_issues(frame: pl.DataFrame, broken: pl.Expr, column: str, rule: str) ->
         SOURCE_FILE, SOURCE_LINE, pl.col(column).cast(pl.String), headers.alias("h")
     )
     return [SourceIssue(f, line, h or column, value or "", rule) for f, line, value, h in bad.iter_rows()]
+
+
+def not_after_build_date(frame: pl.DataFrame, what: str) -> list[SourceIssue]:
+    """published_on after the build date: the rule for releases and plans alike."""
+    return rule_issues(frame, pl.col("published_on") > config.build_date(), "published_on", future_rule(what))
+
+
+def future_rule(what: str) -> str:
+    return f"must not be after the build date ({config.build_date()}): {what}"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.config import TARGET_COLUMNS
 from pipelines.defs.ingest import schemas
 from pipelines.defs.ingest.reference import ReferenceTables
 from pipelines.lib.csv_files import SOURCE_FILE, cast_columns, display_name, read_text_csv, read_text_csvs
 from pipelines.lib.errors import SourceError, SourceIssue
 from pipelines.lib.validation import rule_issues, schema_issues
+from pipelines.plan_table import TARGET_COLUMNS, TARGET_TYPES
 
 MONITORED_FILE = "monitored_indicators.csv"
 MONITORED_COLUMNS = ["plan_id", "indicator_id", "region_code", "source_ref"]
@@ -58,18 +58,7 @@ def load_plans(sources: Path, reference: ReferenceTables) -> PlanTables:
                     "withdrawn in reference/plans.csv (status = withdrawn) if it was repealed",
                 )
             )
-    targets, cast = cast_columns(
-        raw,
-        {
-            "baseline_year": pl.Int64,
-            "baseline_value": pl.Float64,
-            "target_year": pl.Int64,
-            "target_value": pl.Float64,
-            "target_value_high": pl.Float64,
-            "population_base": pl.Float64,
-            "reported_achieved": pl.Boolean,
-        },
-    )
+    targets, cast = cast_columns(raw, TARGET_TYPES)
     issues += cast
 
     # inf and NaN cast as floats; they are no target (1e308 is read exactly and kept)

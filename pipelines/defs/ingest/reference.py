@@ -7,11 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import config
 from pipelines.defs.ingest import schemas
 from pipelines.lib.csv_files import cast_columns, read_text_csv
 from pipelines.lib.errors import SourceError, SourceIssue
-from pipelines.lib.validation import rule_issues, schema_issues
+from pipelines.lib.validation import not_after_build_date, schema_issues
 
 REGION_COLUMNS = [
     "region_code",
@@ -149,13 +148,7 @@ def load_reference(sources: Path) -> ReferenceTables:
         {"published_on": pl.Date, "period_start_year": pl.Int64, "period_end_year": pl.Int64},
     )
     issues += cast
-    issues += rule_issues(
-        plans,
-        pl.col("published_on") > config.build_date(),
-        "published_on",
-        f"must not be after the build date ({config.build_date()}): a plan cannot be assessed before it "
-        "is issued",
-    )
+    issues += not_after_build_date(plans, "a plan cannot be assessed before it is issued")
     issues += schema_issues(
         plans,
         schemas.with_checks(

@@ -30,9 +30,9 @@ import openpyxl
 import polars as pl
 
 from pipelines import config
-from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, display_name, field_limit_issue
+from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, display_name, field_limit_issue, too_large_issue
 from pipelines.lib.errors import SourceError, SourceIssue
-from pipelines.lib.validation import HEADER_SUFFIX
+from pipelines.lib.validation import HEADER_SUFFIX, future_rule
 
 PACKAGES_DIR = ("releases", "packages")
 MANIFEST = "manifest.toml"
@@ -48,6 +48,7 @@ RELEASE_KINDS = (
     "consultancy",
     "secondary",
 )
+RELEASE_IN_FUTURE = "a release cannot count before it is published"
 YEAR_HEADER = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 # Every key a manifest may hold, table by table: any other is a typo that would lose a setting.
 MANIFEST_KEYS = {
@@ -232,8 +233,7 @@ def _read_manifest(folder: Path, sources: Path) -> dict:
     need(
         "published_on",
         get("published_on"),
-        f"must not be after the build date ({config.build_date()}): a release cannot count before it is "
-        "published",
+        future_rule(RELEASE_IN_FUTURE),
         not isinstance(get("published_on"), date) or get("published_on") <= config.build_date(),
     )
     need(
@@ -489,24 +489,13 @@ def _check_size(path: Path, name: str) -> None:
     """Refuse a file over the byte limit before reading it (an XLSX by its decompressed size)."""
     limit = config.max_file_bytes()
     size = path.stat().st_size
-    what = "bytes"
+    what = "bytes"  # an XLSX: what it unpacks to
     if path.suffix.lower() == ".xlsx" and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             size = sum(info.file_size for info in archive.infolist())
         what = "bytes once decompressed"
     if size > limit:
-        raise SourceError(
-            [
-                SourceIssue(
-                    name,
-                    0,
-                    "",
-                    "",
-                    f"the file holds {size:,} {what}, over the limit of {limit:,} "
-                    "(PLANWATCH_MAX_FILE_BYTES): split the release into smaller files",
-                )
-            ]
-        )
+        raise SourceError([too_large_issue(name, size, what)])
 
 
 def _too_many_rows(name: str, line: int, limit: int) -> SourceIssue:

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import config
 from pipelines.defs.ingest import schemas
 from pipelines.defs.ingest.reference import ReferenceTables
-from pipelines.defs.ingest.release_packages import package_folders, read_package
+from pipelines.defs.ingest.release_packages import RELEASE_IN_FUTURE, package_folders, read_package
 from pipelines.lib.cells import (
     CONTROL_CHARACTER,
     EXPONENT_OR_SPECIAL,
@@ -34,7 +33,7 @@ from pipelines.lib.cells import (
 )
 from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, cast_columns, read_text_csv, read_text_csvs
 from pipelines.lib.errors import SourceError, SourceIssue
-from pipelines.lib.validation import HEADER_SUFFIX, rule_issues, schema_issues
+from pipelines.lib.validation import HEADER_SUFFIX, not_after_build_date, rule_issues, schema_issues
 
 RELEASE_COLUMNS = [
     "release_id",
@@ -119,13 +118,7 @@ def load_catalogue(sources: Path) -> pl.DataFrame:
     )
     issues += cast
     issues += schema_issues(releases, schemas.ReleaseModel.to_schema())
-    issues += rule_issues(
-        releases,
-        pl.col("published_on") > config.build_date(),
-        "published_on",
-        f"must not be after the build date ({config.build_date()}): a release cannot count before it is "
-        "published",
-    )
+    issues += not_after_build_date(releases, RELEASE_IN_FUTURE)
     figures = read_text_csvs(figure_files(sources), FIGURE_COLUMNS, sources)
     issues += _unmatched(
         figures,
