@@ -11,8 +11,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines import config
 from pipelines.config import export_paths
-from pipelines.defs.transform.project import planwatch_dbt_project
+from pipelines.defs.transform.project import planwatch_dbt_project, project_digest
 
+# The last generated docs page and the digest of the project it describes (gitignored target/).
+DOCS_CACHE = config.DBT_PROJECT_DIR / "target" / "planwatch_docs"
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "main": "marts"}
 
 
@@ -39,14 +41,25 @@ class PlanwatchDbtTranslator(DagsterDbtTranslator):
 def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Build (run + test) the dbt models into the private build file; dbt tests are asset checks.
 
-    Then generate the dbt docs (a single static page) for publishing beside the warehouse.
+    Then the dbt docs (a single static page) for publishing beside the warehouse, generated
+    again only when a file of the dbt project changed since they were last generated.
     """
     export_paths()
     yield from dbt.cli(["build"], context=context).stream()
-    docs = dbt.cli(["docs", "generate", "--static"], manifest=planwatch_dbt_project.manifest_path).wait()
     target = config.build_exports_dir() / "docs"
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(Path(docs.target_path) / "static_index.html", target / "index.html")
+    # the docs describe models, columns and tests: regenerate them only when the project changed
+    cached = DOCS_CACHE / "index.html"
+    stamp = DOCS_CACHE / "project.digest"
+    digest = project_digest()
+    if not cached.exists() or not stamp.exists() or stamp.read_text() != digest:
+        docs = dbt.cli(["docs", "generate", "--static"], manifest=planwatch_dbt_project.manifest_path).wait()
+        DOCS_CACHE.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(docs.target_path) / "static_index.html", cached)  # each invocation has its own
+        stamp.write_text(digest)
+    else:
+        context.log.info("dbt docs unchanged since the project last changed: reused")
+    shutil.copyfile(cached, target / "index.html")
 
 
 def dbt_resource() -> DbtCliResource:

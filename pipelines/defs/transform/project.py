@@ -1,5 +1,6 @@
 """The dbt project as Dagster sees it. No relative imports here (dagster-dbt loads it by path)."""
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -25,6 +26,17 @@ def prepare_dbt_project() -> None:
     if (Path(scripts) / "dbt").exists() and scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     planwatch_dbt_project.preparer.prepare(planwatch_dbt_project)
+
+
+def project_digest() -> str:
+    """A digest of every file the dbt project is made of (what its manifest and docs describe)."""
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        path = DBT_PROJECT_DIR / name
+        for file in sorted([path] if path.is_file() else path.rglob("*") if path.is_dir() else []):
+            if file.is_file():
+                digest.update(str(file.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
 
 
 def manifest_is_stale() -> bool:
