@@ -178,7 +178,8 @@ class _Reader:
                 continue
             why = rules.rejection(text, titles, self.published)
             if why:
-                self.rejected.extend((f"{q.as_written} in {text.strip()[:80]}", why) for q in quantities)
+                for quantity in quantities:
+                    self._reject(quantity, text, why)
                 continue
             self.candidates.extend(self._read_quantities(sentence, text, quantities, "prose"))
 
@@ -207,15 +208,9 @@ class _Reader:
         rest = text[q.end + qual.after_length : hard_end]
         reasons: list[str] = []
         if _in_quotes(text, q.start):
-            self.rejected.append(
-                (f"{q.as_written} in {text.strip()[:80]}", "inside quotation marks (a name or slogan)")
-            )
-            return None
+            return self._reject(q, text, "inside quotation marks (a name or slogan)")
         if rules.UNQUANTIFIED.search(lead):
-            self.rejected.append(
-                (f"{q.as_written} in {text.strip()[:80]}", "describes the members of 一批 …")
-            )
-            return None
+            return self._reject(q, text, "describes the members of 一批 …")
         if re.match(r"\s*[\u4e00-\u9fff(A-Za-z]", rest) and not re.match(r"\s*(的|为|是|和|与|及)", rest):
             pieces = rest.split("、")
             taken = [pieces[0]]
@@ -233,8 +228,7 @@ class _Reader:
             indicator = TRAIL_NOISE.sub("", LEAD_NOISE.sub("", named)).strip("、, ")
             head = indicator
         if len(indicator) < 2:
-            self.rejected.append((f"{q.as_written} in {text.strip()[:80]}", "no indicator named"))
-            return None
+            return self._reject(q, text, "no indicator named")
         match = self.catalogue.match_indicator(indicator, head)
         value, unit = self.catalogue.plan_unit(q.value, q.unit_as_written, indicator)
         value_high = q.value_high
@@ -302,6 +296,10 @@ class _Reader:
             reasons=reasons,
             confidence=round(max(confidence, 0.05), 2),
         )
+
+    def _reject(self, quantity: Quantity, text: str, why: str) -> None:
+        """Record a number that is not taken as a target, and why (planwatch extract --explain)."""
+        self.rejected.append((f"{quantity.as_written} in {text.strip()[:80]}", why))
 
     def _universal(self, sentence: Sentence, text: str, titles: str) -> None:
         """全部引入/全部实现 …: a share target of 100 % with no number printed (seed 003 §六)."""
