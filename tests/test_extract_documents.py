@@ -197,3 +197,11 @@ def test_unreadable_files_say_why_and_what_to_do(tmp_path, name, make, cause, wh
     assert cause in error.cause
     assert what_to_do.lower() in error.what_to_do.lower()
     assert str(path) in str(error)
+
+
+def test_a_document_over_the_byte_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    path = write_docx(tmp_path / "plan.docx")
+    monkeypatch.setenv("PLANWATCH_MAX_FILE_BYTES", "1000")  # the .docx unpacks to more
+    with pytest.raises(DocumentError) as caught:
+        read_document(path)
+    assert "over the limit" in caught.value.cause and "PLANWATCH_MAX_FILE_BYTES" in caught.value.cause

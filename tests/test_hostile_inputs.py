@@ -92,6 +92,34 @@ def test_a_data_file_outside_its_package_is_refused_unread(workspace, how, rule)
     assert SECRET not in str(error) and SECRET not in report
 
 
+def test_a_manifest_that_links_outside_is_refused_unread(workspace):
+    folder = packages(workspace) / "synthetic-linked-manifest"
+    _long_csv(folder, GOOD_ROW)
+    outside = workspace.sources.parent / "outside.toml"
+    outside.write_text(
+        (folder / "manifest.toml").read_text(encoding="utf-8") + f"# {SECRET}\n", encoding="utf-8"
+    )
+    (folder / "manifest.toml").unlink()
+    (folder / "manifest.toml").symlink_to(outside)
+    error = rejected(workspace, "synthetic-linked-manifest")
+    (issue,) = error.issues
+    assert issue.file == "sources/releases/packages/synthetic-linked-manifest/manifest.toml"
+    assert "not a link" in issue.rule and SECRET not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("path", "rule"),
+    [("folder.csv", "must name a file, not a folder"), ("data\\u0000.csv", "no control characters")],
+)
+def test_a_data_file_path_that_is_no_plain_file_is_refused(workspace, path, rule):
+    folder = packages(workspace) / "synthetic-odd-path"
+    package_naming(folder, path)
+    (folder / "folder.csv").mkdir()  # a folder named like a data file
+    error = rejected(workspace, "synthetic-odd-path")
+    (issue,) = error.issues
+    assert issue.column == "file.path" and rule in issue.rule
+
+
 @pytest.mark.parametrize("name", ["Synthetic-Upper", "synthetic_underscore", "synthetic package"])
 def test_a_package_folder_must_be_named_by_the_release_id_rule(workspace, name):
     _long_csv(packages(workspace) / name, GOOD_ROW)

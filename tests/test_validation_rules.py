@@ -223,6 +223,8 @@ CASES = [
     Case(PUBLISHED, SZ_PCT_2021, "value", "12\x07", "contains a control character"),
     Case(PUBLISHED, SZ_PCT_2021, "value", "1 2", "must be a figure"),
     Case(PUBLISHED, SZ_PCT_2021, "value", "12件3", "must be a figure"),
+    Case(PUBLISHED, SZ_PCT_2021, "value", "12,3", "must be a figure"),  # not 123
+    Case(PUBLISHED, SZ_PCT_2021, "value", "1,23,456", "must be a figure"),
     Case("plans/sz-ip-14fyp.csv", {"target_id": "sz-ip-14fyp-07"}, "target_value", "inf", "must be a finite"),
     Case("plans/sz-ip-14fyp.csv", {"target_id": "sz-ip-14fyp-07"}, "target_value", "NaN", "must be a finite"),
     Case(

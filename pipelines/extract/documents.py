@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines import config
+
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
@@ -49,6 +51,17 @@ def read_document(path: Path) -> Document:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DocumentError(path, "no such file", "Check the path (a link must point at an existing file).")
+    size = path.stat().st_size
+    if suffix == ".docx" and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:  # what it unpacks to, known before it is opened
+            size = sum(info.file_size for info in archive.infolist())
+    if size > config.max_file_bytes():
+        raise DocumentError(
+            path,
+            f"the document holds {size:,} bytes, over the limit of {config.max_file_bytes():,} "
+            "(PLANWATCH_MAX_FILE_BYTES)",
+            "Split it, or raise the limit if the document is genuine.",
+        )
     data = path.read_bytes()
     if not data.strip():
         raise DocumentError(path, "the file is empty", "Replace it with the plan document's full text.")

@@ -33,7 +33,8 @@ APPROXIMATE_WORDS = r"(近|约|大约|左右|余|approx)"
 LOWER_BOUND_WORDS = r"(超过|超|逾|突破|以上|多|>|≥|不少于|不低于)"
 UPPER_BOUND_WORDS = r"(不足|不到|少于|<|≤|以内|不超过)"
 UNIT_IN_CELL = r"\d\s*(万件|件|亿元|万元|万人|人|名|万家|家|个|万条|条|万次|次|项|%|分)"
-NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
+# commas only as thousands separators (1,234 or 12,345.6): 12,3 is not read as 123
+NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # Forms a figure is never printed in; read, they would change silently (1e308 → 1).
 EXPONENT_OR_SPECIAL = r"(?i)\d\s*e\s*[+-]?\d|\b(?:inf|infinity|nan)\b|∞"
 CONTROL_CHARACTER = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"

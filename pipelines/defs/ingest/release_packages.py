@@ -182,7 +182,10 @@ def _confine(package: Package, sources: Path) -> None:
     written = package.manifest["file"]["path"]
     path = package.folder / written
     rule = None
-    if Path(written).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", written):
+    if re.search(r"[\x00-\x1f\x7f]", written):
+        rule = "must be a plain file name (no control characters)"
+        written = written.encode("unicode_escape").decode()
+    elif Path(written).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", written):
         rule = "must be a file name inside the package folder, not an absolute path"
     elif ".." in Path(written).parts:
         rule = "must not leave the package folder ('..')"
@@ -190,6 +193,8 @@ def _confine(package: Package, sources: Path) -> None:
         rule = "must not be a link: copy the data file itself into the package folder"
     elif path.is_file() and path.stat().st_nlink > 1:
         rule = "must not be a hard link (it shares its content with a file elsewhere): copy the file instead"
+    elif path.exists() and not path.is_file():
+        rule = "must name a file, not a folder"
     if rule:
         raise SourceError([SourceIssue(manifest, _key_line_of(package, "path"), "file.path", written, rule)])
 
@@ -200,8 +205,16 @@ def _key_line_of(package: Package, key: str) -> int:
 
 def _read_manifest(folder: Path, sources: Path) -> dict:
     path = folder / MANIFEST
-    name = display_name(path, sources)
-    if not path.exists():
+    name = f"{display_name(folder, sources)}/{MANIFEST}"  # where it is, not where a link leads
+    if path.is_symlink() or (path.is_file() and path.stat().st_nlink > 1):
+        raise SourceError(
+            [
+                SourceIssue(
+                    name, 0, "", "", "the manifest must be a file of the package, not a link to one elsewhere"
+                )
+            ]
+        )
+    if not path.is_file():
         raise SourceError([SourceIssue(name, 0, "", "", f"a release package needs a {MANIFEST}")])
     text = path.read_text(encoding="utf-8")
     try:
