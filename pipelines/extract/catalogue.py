@@ -59,7 +59,10 @@ def _bigrams(text: str) -> set[str]:
 
 def dice(a: str, b: str) -> float:
     """Character-bigram Dice similarity of two phrases (0..1)."""
-    x, y = _bigrams(_bare(a)), _bigrams(_bare(b))
+    return _dice(_bigrams(_bare(a)), _bigrams(_bare(b)))
+
+
+def _dice(x: set[str], y: set[str]) -> float:
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
@@ -82,6 +85,8 @@ class Catalogue:
         for indicator_id, alias in zip(aliases["indicator_id"], aliases["alias"], strict=True):
             self.names.setdefault(_key(alias), (indicator_id, "alias"))
         self.bare = sorted(((_bare(k), v[0]) for k, v in self.names.items()), key=lambda kv: -len(kv[0]))
+        # the bigrams of every catalogue name, once, for the similarity match
+        self.bare_bigrams = [(_bigrams(_bare(name)), indicator_id, name) for name, indicator_id in self.bare]
         self.units = {
             u: (c, float(f))
             for u, c, f in zip(
@@ -129,15 +134,17 @@ class Catalogue:
         for name, indicator_id in self.bare:  # longest first
             if len(name) >= 4 and (name == bare or name in bare):
                 return IndicatorMatch(indicator_id, "contained", 0.9, ())
+        written_bigrams = _bigrams(bare)
+        # a head noun of four characters (服务机构) says too little to match on its own
+        head_bigrams = _bigrams(_bare(head)) if head and len(head) >= 5 else None
         scored = sorted(
-            # a head noun of four characters (服务机构) says too little to match on its own
             (
                 (
-                    max(dice(written, name), dice(head, name) if head and len(head) >= 5 else 0.0),
+                    max(_dice(written_bigrams, grams), _dice(head_bigrams, grams) if head_bigrams else 0.0),
                     indicator_id,
                     name,
                 )
-                for name, indicator_id in self.bare
+                for grams, indicator_id, name in self.bare_bigrams
             ),
             reverse=True,
         )

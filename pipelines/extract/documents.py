@@ -11,6 +11,7 @@ an empty file, or a text file in no encoding we can tell.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
@@ -44,6 +45,17 @@ class Document:
     format: str  # txt, md, html, docx, pdf
     text: str
     encoding: str = "utf-8"
+    sha256: str = ""  # of the file's bytes as read
+
+
+def check_type(path: Path | str, suffix: str) -> None:
+    """A document's type must be one the readers know (.doc is refused as legacy, later)."""
+    if suffix not in SUFFIXES | {".doc"}:
+        raise DocumentError(
+            path,
+            f"unsupported document type '{suffix or '(none)'}'",
+            "Supported: .txt, .md, .html, .docx, .pdf (with a text layer). Convert the file to one of them.",
+        )
 
 
 def read_document(path: Path) -> Document:
@@ -71,21 +83,19 @@ def read_document(path: Path) -> Document:
             "a legacy Word .doc file (binary OLE format) cannot be read",
             "Open it in Word or LibreOffice and save it as .docx (or export a PDF), then run again.",
         )
-    if suffix not in SUFFIXES:
-        raise DocumentError(
-            path,
-            f"unsupported document type '{suffix or '(none)'}'",
-            "Supported: .txt, .md, .html, .docx, .pdf (with a text layer). Convert the file to one of them.",
-        )
+    check_type(path, suffix)
+    encoding = "utf-8"
     if suffix in TEXT_SUFFIXES:
         text, encoding = _decode(path, data)
-        return Document(path, "md" if suffix != ".txt" else "txt", _normalise_newlines(text), encoding)
-    if suffix in HTML_SUFFIXES:
+        form, text = ("md" if suffix != ".txt" else "txt"), _normalise_newlines(text)
+    elif suffix in HTML_SUFFIXES:
         text, encoding = _decode(path, data)
-        return Document(path, "html", _html_text(text), encoding)
-    if suffix == ".docx":
-        return Document(path, "docx", _docx_text(path, data))
-    return Document(path, "pdf", _pdf_text(path, data))
+        form, text = "html", _html_text(text)
+    elif suffix == ".docx":
+        form, text = "docx", _docx_text(path, data)
+    else:
+        form, text = "pdf", _pdf_text(path, data)
+    return Document(path, form, text, encoding, hashlib.sha256(data).hexdigest())
 
 
 def _normalise_newlines(text: str) -> str:

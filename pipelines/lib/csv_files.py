@@ -24,7 +24,7 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
     Line numbers are those a text editor shows: the header is line 1.
     """
     name = display_name(path, relative_to)
-    header = _header(path, name)
+    data, header = _read_utf8(path, name)
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         raise SourceError(
@@ -39,7 +39,7 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
             [SourceIssue(name, 1, c, "", "required column is missing from the header") for c in missing]
         )
     try:
-        frame = pl.read_csv(path, schema={c: pl.String for c in header}, encoding="utf8")
+        frame = pl.read_csv(data, schema={c: pl.String for c in header}, encoding="utf8")
     except pl.exceptions.ComputeError as exc:
         raise SourceError(
             _ragged_lines(path, name, len(header))
@@ -52,8 +52,9 @@ def read_text_csv(path: Path, columns: list[str], relative_to: Path) -> pl.DataF
     )
 
 
-def _header(path: Path, name: str) -> list[str]:
-    """The header as written (polars would rename a duplicated column); the file must be UTF-8."""
+def _read_utf8(path: Path, name: str) -> tuple[bytes, list[str]]:
+    """The file's bytes, read once, and its header as written (polars would rename a duplicated
+    column); the file must be UTF-8."""
     if path.stat().st_size > config.max_file_bytes():
         raise SourceError([too_large_issue(name, path.stat().st_size, "bytes")])
     data = path.read_bytes()
@@ -77,7 +78,7 @@ def _header(path: Path, name: str) -> list[str]:
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise SourceError([SourceIssue(name, 1, "", "", "file must start with a header row (it is empty)")])
-    return [h.strip() for h in next(csv.reader([first]))]
+    return data, [h.strip() for h in next(csv.reader([first]))]
 
 
 def too_large_issue(name: str, size: int, what: str) -> SourceIssue:

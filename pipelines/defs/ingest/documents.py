@@ -11,7 +11,6 @@ what the marts assess: extracted targets only feed the review (mart_extraction_r
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import polars as pl
 
 from pipelines import config
 from pipelines.extract.catalogue import Catalogue
-from pipelines.extract.documents import SUFFIXES, DocumentError, read_document
+from pipelines.extract.documents import DocumentError, check_type, read_document
 from pipelines.extract.extractor import OUTPUT_SCHEMA, extract
 
 DOCUMENT_SCHEMA = {
@@ -103,7 +102,7 @@ def load_documents(sources: Path, catalogue: Catalogue) -> DocumentTables:
                 **row,
                 "format": document.format,
                 "encoding": document.encoding,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "sha256": document.sha256,
                 "characters": len(document.text),
                 "status": "read",
                 "n_targets": result.targets.height,
@@ -157,9 +156,4 @@ def _check_location(path: Path, folder: Path, name: str) -> None:
             "a link that leads outside sources/documents/ and the seeds folder",
             "Copy the document into sources/documents/ instead of linking to it.",
         )
-    if path.suffix.lower() not in SUFFIXES | {".doc"}:
-        raise DocumentError(
-            name,
-            f"unsupported document type '{path.suffix or '(none)'}'",
-            "Supported: .txt, .md, .html, .docx, .pdf (with a text layer). Convert the file to one of them.",
-        )
+    check_type(name, path.suffix.lower())
