@@ -13,7 +13,7 @@ export PLANWATCH_DAGSTER_COMPUTE_LOGS := $(CURDIR)/.dagster/compute_logs
 export PYTHONPATH := $(CURDIR)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: help setup run test dev lint format benchmark benchmark-extraction clean
+.PHONY: help setup run test dev lint format benchmark-national benchmark-extraction clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,8 +44,8 @@ format: setup  ## apply ruff formatting
 	$(UV) run --no-sync ruff format pipelines tests benchmarks
 	$(UV) run --no-sync ruff check --fix pipelines tests benchmarks
 
-benchmark: setup  ## measure ingest and build at synthetic national-county scale
-	$(UV) run --no-sync python benchmarks/scale.py
+benchmark-national: setup  ## the real pipeline on SYNTHETIC national-county data beside the floor (SCALE=0.01|0.1|1)
+	$(UV) run --no-sync python benchmarks/national.py --scale $(or $(SCALE),0.01)
 
 benchmark-extraction: setup  ## target extraction: recall/precision on the seeds, speed on 100 documents
 	$(UV) run --no-sync python benchmarks/extraction.py

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from pipelines.config import DBT_PROJECT_DIR
 from tests.sourcefiles import read_rows, write_rows
 
 pytestmark = pytest.mark.slow
@@ -59,6 +65,31 @@ def columns(ws, table):
             [table],
         )
     ]
+
+
+def test_dbt_unit_tests_of_the_attainment_rules_pass(built):
+    """The dbt unit tests (fixtures in dbt/planwatch/models/**/_*unit_tests.yml) check the rules'
+    SQL on hand-made rows; make run leaves them out, so they run here, on the built warehouse."""
+    dbt = Path(sys.executable).parent / "dbt"
+    env = {**os.environ, "PLANWATCH_BUILD_DB": str(built.warehouse / "build" / "planwatch.duckdb")}
+    run = subprocess.run(
+        [
+            str(dbt),
+            "test",
+            "--select",
+            "test_type:unit",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            "target/unit",
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "PASS=0" not in run.stdout and "ERROR=0" in run.stdout
 
 
 def test_attainment_mart_has_its_contract_and_one_row_per_target(built):

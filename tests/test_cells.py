@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from pipelines.lib.cells import read_figure_cell, read_figure_note
+from pipelines.lib.cells import read_figure_cell, read_figure_note, with_figure_cells
 
 
 def read_cell(text: str) -> dict:
@@ -81,3 +81,21 @@ def test_as_of_year_remark():
 def test_notes(note, expected):
     read = read_note(note)
     assert {k: read[k] for k in expected} == expected
+
+
+def test_the_fast_reading_of_a_release_equals_the_full_one():
+    """with_figure_cells casts plain digits and reads each note once: the same columns and values
+    as the expressions on every row, plain or printed, noted or not."""
+    cells = ["1234", "0.5", "007", "12,345", "近85亿元", "-3", "1e5", "—", "", None, "2019 ", "３４"]
+    notes = [None, "[DERIVED]", "[PARTIAL-PERIOD] end-June 2025", "SYNTHETIC", None, "约", "", "mid-year"]
+    frame = pl.DataFrame(
+        {
+            "n": list(range(len(cells) * len(notes))),
+            "value": [c for c in cells for _ in notes],
+            "note": [n for _ in cells for n in notes],
+        }
+    )
+    full = frame.with_columns(read_figure_cell(pl.col("value")) + read_figure_note(pl.col("note")))
+    fast = with_figure_cells(frame, "value", "note")
+    assert fast.columns == full.columns
+    assert fast.sort("n").equals(full.sort("n"))

@@ -181,3 +181,18 @@ def test_report_renders_in_headless_chromium(built, tmp_path):
     assert sum(p != (255, 255, 255) for p in pixels) / len(pixels) > 0.05  # rendered content, not blank
     achieved_green, not_achieved_red = (0x1A, 0x7F, 0x37), (0xCF, 0x22, 0x2E)
     assert pixels.count(achieved_green) > 200 and pixels.count(not_achieved_red) > 100  # coloured by status
+
+
+def test_the_report_draws_a_bounded_number_of_targets_per_plan(built, tmp_path, monkeypatch):
+    """A county plan has hundreds of thousands of targets: the report draws the first few of each
+    plan (assessed first) and says where the others are; its scorecards still count them all."""
+    from pipelines.lib import report
+
+    monkeypatch.setattr(report, "CARDS_PER_PLAN", 3)
+    counts = report.build_report(built.published, tmp_path)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    per_plan = dict(built.query("select plan_id, count(*) from mart_target_attainment group by 1"))
+    assert counts["targets"] == sum(min(3, n) for n in per_plan.values())
+    assert page.count('<div class="target"') == counts["targets"]
+    assert f"3 of {per_plan['sz-ip-13fyp']} targets drawn" in page
+    assert "mart_target_attainment where plan_id = 'sz-ip-13fyp'" in page

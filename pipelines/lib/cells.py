@@ -136,3 +136,33 @@ def read_figure_note(note: pl.Expr) -> list[pl.Expr]:
             pl.when(text.str.contains(r"(?i)mid-year|half-year")).then(pl.lit(6, pl.Int64)),
         ).alias("note_end_month"),
     ]
+
+
+# A cell of plain ASCII digits, as most cells of a statistical release are: it reads as itself
+# (exact, no unit, no remark), so read_figures_cells casts it instead of running every pattern.
+PLAIN_NUMBER = r"^[0-9]+(?:\.[0-9]+)?$"
+
+
+def with_figure_cells(frame: pl.DataFrame, cell: str, note: str) -> pl.DataFrame:
+    """`frame` with the columns of read_figure_cell (on column `cell`) and read_figure_note (on `note`).
+
+    The same reading as those expressions, at a county release's scale: a plain-digit cell is
+    cast (read_figure_cell gives it the same columns, tests/test_cells.py checks so), and each
+    distinct note is read once (a release repeats a handful of notes over a million rows).
+    Row order is not kept.
+    """
+    plain = frame[cell].str.contains(PLAIN_NUMBER).fill_null(False)
+    printed = frame.filter(~plain).with_columns(read_figure_cell(pl.col(cell)))
+    digits = frame.filter(plain).with_columns(
+        pl.col(cell).cast(pl.Float64).alias("cell_value"),
+        pl.lit("exact").alias("cell_qualifier"),
+        pl.lit(None, pl.String).alias("cell_unit"),
+        pl.lit(False).alias("cell_is_missing"),
+        pl.lit(None, pl.String).alias("cell_remark"),
+        pl.lit(None, pl.Int64).alias("remark_year"),
+        pl.lit(None, pl.Int64).alias("remark_end_month"),
+        pl.lit(False).alias("remark_discontinued"),
+    )
+    cells = pl.concat([printed, digits.select(printed.columns).cast(printed.schema)])
+    notes = cells.select(note).unique().with_columns(read_figure_note(pl.col(note)))
+    return cells.join(notes, on=note, how="left", nulls_equal=True)

@@ -24,6 +24,8 @@ STATUS_COLOURS = {
 }
 FONTS = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH, HEIGHT, PAD = 560, 220, 44
+# Target cards drawn per plan; the scorecard counts every target, the marts hold them all.
+CARDS_PER_PLAN = 200
 
 
 def build_report(db: Path, out: Path) -> dict[str, int]:
@@ -36,12 +38,23 @@ def build_report(db: Path, out: Path) -> dict[str, int]:
             select s.*, p.title_zh, p.issuer_zh, p.period_start_year from mart_plan_scorecard s
             join dim_plan p using (plan_id) order by s.n_assessed desc, s.n_targets desc, s.plan_id""",
         )
+        # a card per target, up to CARDS_PER_PLAN a plan (a county plan has hundreds of thousands)
+        con.execute(
+            """
+            create temp table charted as
+            select target_id from (
+                select target_id, row_number() over (
+                    partition by plan_id order by status = 'no_data', target_id) as n
+                from mart_target_attainment)
+            where n <= ?""",
+            [CARDS_PER_PLAN],
+        )
         targets = _rows(
             con,
             """
             select a.*, i.name_zh as indicator_zh, i.name_en as indicator_en, r.name_zh as region_zh,
                    t.target_value_as_written, t.unit_as_written, t.wording_zh, t.path
-            from mart_target_attainment a
+            from mart_target_attainment a semi join charted using (target_id)
             join dim_indicator i using (indicator_id) join dim_region r using (region_code)
             join fct_target t using (target_id)
             order by a.plan_id, a.status = 'no_data', a.target_id""",
@@ -50,7 +63,7 @@ def build_report(db: Path, out: Path) -> dict[str, int]:
             con,
             """
             select t.target_id, o.period_year, o.value, o.is_current_vintage, o.release_id
-            from fct_target t join fct_observation o
+            from fct_target t semi join charted using (target_id) join fct_observation o
               on o.indicator_id = t.indicator_id and o.region_code = t.region_code
             where o.period_start_year = o.period_year
             order by t.target_id, o.period_year, o.published_on""",
@@ -125,6 +138,12 @@ def _plan_section(plan: dict, targets: list[dict], series: dict[str, list]) -> s
     )
     cards = "".join(_target_card(t, series.get(t["target_id"], [])) for t in targets)
     empty = "" if targets else '<p class="meta">本文件未设定量化目标 (no quantified targets).</p>'
+    if plan["n_targets"] > len(targets):
+        empty += (
+            f'<p class="meta">{len(targets):,} of {plan["n_targets"]:,} targets drawn (assessed first); '
+            f"every target is in mart_target_attainment where plan_id = "
+            f"'{html.escape(plan['plan_id'])}'.</p>"
+        )
     return (
         f'<h2 id="{html.escape(plan["plan_id"])}">{html.escape(plan["title_zh"])}</h2>'
         f'<p class="meta">{html.escape(plan["issuer_zh"] or "")} · {html.escape(plan["plan_id"])}</p>'

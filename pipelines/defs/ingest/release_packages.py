@@ -401,6 +401,10 @@ def _read_table(package: Package, sources: Path) -> pl.DataFrame:
     if path.stat().st_size == 0:
         raise SourceError([SourceIssue(name, 1, "", "", "the file is empty")])
     _check_size(path, name)
+    if path.suffix.lower() != ".xlsx":
+        fast = _csv_table_fast(path, name, file.get("encoding", "utf-8"), header_row)
+        if fast is not None:
+            return fast
     rows = (
         _xlsx_rows(path, name, file.get("sheet"))
         if path.suffix.lower() == ".xlsx"
@@ -465,6 +469,64 @@ def _read_table(package: Package, sources: Path) -> pl.DataFrame:
     return frame.with_columns(
         pl.Series(SOURCE_LINE, [n for n, _ in body], dtype=pl.Int64), pl.lit(name).alias(SOURCE_FILE)
     ).with_columns(pl.col(pl.String).exclude(SOURCE_FILE).str.strip_chars())
+
+
+def _csv_table_fast(path: Path, name: str, encoding: str, header_row: int) -> pl.DataFrame | None:
+    """A UTF-8 CSV whose every record is one line, read by polars' native reader.
+
+    Polars reads a county release (a million rows) some fifty times faster than Python's csv
+    module, into Arrow columns instead of a Python object per cell. It cannot say which line a
+    record came from, so it is used only when line numbers follow from record numbers: one
+    record a line, no blank line, no quoted line break. Anything else (another encoding, a
+    ragged record, a blank line, a header to check) returns None, and the careful reader
+    (_csv_rows) reads the file and names the line of every problem.
+    """
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
+        return None
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    head = data.split(b"\n", header_row)
+    if len(head) <= header_row:
+        return None  # no data line: the careful reader says what is missing
+    try:
+        header_text = b"\n".join(head[:header_row]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    header = [h.strip() for h in next(csv.reader(io.StringIO(header_text.splitlines()[-1])), [])]
+    if not header or any(not h for h in header) or len(set(header)) != len(header):
+        return None
+    body = head[header_row]
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    if header_row + lines > config.max_rows():
+        return None  # the careful reader stops at the limit and says where
+    try:
+        frame = pl.read_csv(
+            body,
+            has_header=False,
+            new_columns=header,
+            schema={h: pl.String for h in header},
+            quote_char='"',
+            raise_if_empty=False,
+            truncate_ragged_lines=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError):
+        return None
+    if frame.height != lines or frame.height == 0:
+        return None  # a blank line or a quoted line break: line numbers do not follow
+    filled = pl.any_horizontal([pl.col(h).is_not_null() & (pl.col(h) != "") for h in header])
+    if frame[header[-1]].null_count() or not frame.select(filled.all()).item():
+        # an empty last field or record: polars cannot tell an empty field from a missing one
+        # (a short record), nor keep the line numbers of the records the careful reader skips
+        return None
+    return (
+        frame.fill_null("")
+        .with_columns(
+            (pl.int_range(pl.len(), dtype=pl.Int64) + header_row + 1).alias(SOURCE_LINE),
+            pl.lit(name).alias(SOURCE_FILE),
+        )
+        .with_columns(pl.col(pl.String).exclude(SOURCE_FILE).str.strip_chars())
+    )
 
 
 def _csv_rows(path: Path, name: str, encoding: str) -> list[tuple[int, list]]:

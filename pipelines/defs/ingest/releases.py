@@ -28,12 +28,14 @@ from pipelines.lib.cells import (
     CONTROL_CHARACTER,
     EXPONENT_OR_SPECIAL,
     normalise_text,
-    read_figure_cell,
-    read_figure_note,
+    with_figure_cells,
 )
 from pipelines.lib.csv_files import SOURCE_FILE, SOURCE_LINE, cast_columns, read_text_csv, read_text_csvs
 from pipelines.lib.errors import SourceError, SourceIssue
 from pipelines.lib.validation import HEADER_SUFFIX, not_after_build_date, rule_issues, schema_issues
+
+# Rows of a release read at a time (the per-row rules); the whole release is then checked at once.
+READ_BATCH_ROWS = 250_000
 
 RELEASE_COLUMNS = [
     "release_id",
@@ -153,7 +155,9 @@ def release_ids(sources: Path) -> list[str]:
 
 def release_fingerprints(sources: Path) -> dict[str, str]:
     """A digest per release of everything that makes it: its catalogue row and compiled figure
-    rows, or its package files. A release whose digest changes must be ingested again."""
+    rows, or its package files (by name, size and modification time: the sensor asks every 30 s,
+    and reading a county release's bytes each time would cost seconds). A release whose digest
+    changes must be ingested again."""
     catalogue = pl.read_csv(sources / "releases" / "releases.csv", infer_schema=False)
     digests = {}
     compiled = (
@@ -168,7 +172,10 @@ def release_fingerprints(sources: Path) -> dict[str, str]:
     for folder in package_folders(sources):
         digest = hashlib.sha256()
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+            stat = path.stat()
+            digest.update(
+                f"{path.relative_to(folder).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+            )
         digests[folder.name] = digest.hexdigest()
     return digests
 
@@ -244,8 +251,39 @@ def read_figures(figures: pl.DataFrame, reference: ReferenceTables) -> pl.DataFr
         "an indicator name or alias in reference/indicators.csv or indicator_aliases.csv",
     )
 
+    # the wide reading (cells, notes, flags, rules) a batch at a time: a county release of a
+    # million rows never holds its forty intermediate columns at once
+    batches = [
+        _read_batch(batch, region_labels, indicator_labels, reference)
+        for batch in figures.iter_slices(READ_BATCH_ROWS)
+    ] or [_read_batch(figures, region_labels, indicator_labels, reference)]  # no rows: the columns
+    observations = pl.concat([found for found, _ in batches])
+    issues += [issue for _, found in batches for issue in found]
+    issues += schema_issues(
+        observations,
+        schemas.with_checks(
+            schemas.FigureModel,
+            {
+                "unit": [schemas.known(reference.units["unit"], "a unit listed in reference/units.csv")],
+            },
+        ),
+        source_columns=FIGURE_SOURCE_COLUMNS,
+    )
+    if issues:
+        raise SourceError(issues)
+    return observations.select(list(OBSERVATION_SCHEMA)).cast(OBSERVATION_SCHEMA)
+
+
+def _read_batch(
+    batch: pl.DataFrame,
+    region_labels: pl.DataFrame,
+    indicator_labels: pl.DataFrame,
+    reference: ReferenceTables,
+) -> tuple[pl.DataFrame, list[SourceIssue]]:
+    """Figure rows → observation rows and the issues of every per-row rule (see read_figures)."""
+    issues: list[SourceIssue] = []
     read = (
-        figures.join(region_labels.rename({"label": "region"}), on="region", how="left")
+        batch.join(region_labels.rename({"label": "region"}), on="region", how="left")
         .join(indicator_labels.rename({"label": "indicator_key"}), on="indicator_key", how="left")
         .join(
             reference.indicators.select(
@@ -259,7 +297,7 @@ def read_figures(figures: pl.DataFrame, reference: ReferenceTables) -> pl.DataFr
             on="unit",
             how="left",
         )
-        .with_columns(read_figure_cell(pl.col("value")) + read_figure_note(pl.col("note")))
+        .pipe(with_figure_cells, "value", "note")
         .with_columns(
             pl.coalesce("remark_year", "year").alias("period_year"),
             pl.coalesce(
@@ -371,19 +409,7 @@ def read_figures(figures: pl.DataFrame, reference: ReferenceTables) -> pl.DataFr
         SOURCE_LINE,
         f"value{HEADER_SUFFIX}",
     )
-    issues += schema_issues(
-        observations,
-        schemas.with_checks(
-            schemas.FigureModel,
-            {
-                "unit": [schemas.known(reference.units["unit"], "a unit listed in reference/units.csv")],
-            },
-        ),
-        source_columns=FIGURE_SOURCE_COLUMNS,
-    )
-    if issues:
-        raise SourceError(issues)
-    return observations.select(list(OBSERVATION_SCHEMA)).cast(OBSERVATION_SCHEMA)
+    return observations, issues
 
 
 def normalise_label(expr: pl.Expr) -> pl.Expr:

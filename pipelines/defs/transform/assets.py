@@ -14,7 +14,11 @@ from pipelines.config import export_paths
 from pipelines.defs.transform.project import planwatch_dbt_project, project_digest
 
 # The last generated docs page and the digest of the project it describes (gitignored target/).
-DOCS_CACHE = config.DBT_PROJECT_DIR / "target" / "planwatch_docs"
+TARGET = config.DBT_PROJECT_DIR / "target"
+DOCS_CACHE = TARGET / "planwatch_docs"
+# dagster-dbt gives every dbt invocation its own folder under target/ (~8 MB each); the newest
+# are kept to look into, older ones removed, or a daily schedule fills the disk.
+KEPT_INVOCATIONS = 10
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "main": "marts"}
 
 
@@ -45,7 +49,9 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     again only when a file of the dbt project changed since they were last generated.
     """
     export_paths()
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt's unit tests check the SQL, not the data: they run in the test suite
+    # (tests/test_attainment.py), not in every build (dbt's advice for production runs)
+    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
     target = config.build_exports_dir() / "docs"
     target.mkdir(parents=True, exist_ok=True)
     # the docs describe models, columns and tests: regenerate them only when the project changed
@@ -60,6 +66,16 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     else:
         context.log.info("dbt docs unchanged since the project last changed: reused")
     shutil.copyfile(cached, target / "index.html")
+    prune_invocation_folders()
+
+
+def prune_invocation_folders(keep: int = KEPT_INVOCATIONS) -> None:
+    """Remove all but the newest `keep` per-invocation folders dagster-dbt left under target/."""
+    runs = [
+        p for p in TARGET.iterdir() if p.is_dir() and (p / "run_results.json").exists() and p != DOCS_CACHE
+    ]
+    for old in sorted(runs, key=lambda p: p.stat().st_mtime)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def dbt_resource() -> DbtCliResource:

@@ -10,9 +10,22 @@ indicators as (
     select * from {{ ref('dim_indicator') }}
 ),
 
+monitored_series as (
+    select distinct
+        indicator_id,
+        region_code
+    from monitored
+),
+
+-- only the monitored series: the ranking below then costs what they hold, not every figure
 observations as (
-    select * from {{ ref('int_observations_dated') }}
-    where period_start_year = period_year and period_end_month = 12
+    select dated.*
+    from {{ ref('int_observations_dated') }} as dated
+    inner join monitored_series
+        on
+            dated.indicator_id = monitored_series.indicator_id
+            and dated.region_code = monitored_series.region_code
+    where dated.period_start_year = dated.period_year and dated.period_end_month = 12
 ),
 
 yearly as (

@@ -4,6 +4,9 @@
     (macros/vintage_order.sql: by default final over provisional, official over press, then
     the most recent release, so that a revision replaces what it revises). Multi-year totals are kept apart
     (is_multi_year_total) for cumulative targets. -#}
+{{ config(materialized='table') }}
+{#- A table, not a view: several later models read it, and a view would be computed again
+    for each (at county scale that was most of the attainment models' time). -#}
 with as_of_dates as (
     select * from {{ ref('int_target_as_of_dates') }}
 ),

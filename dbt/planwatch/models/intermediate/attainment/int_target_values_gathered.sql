@@ -7,7 +7,13 @@
     basis_rank orders them when several exist for the same year: the plan's own base first
     (target year only), then the publisher's ratio, then our computation. We prefer a
     published ratio to computing one ourselves because publishers compute it on their official
-    population basis (e.g. Shenzhen's 2019 ratio is 106.3 on one basis and 93.4 on another). -#}
+    population basis (e.g. Shenzhen's 2019 ratio is 106.3 on one basis and 93.4 on another).
+    Only the years a target speaks of are gathered (macros/speaks_for_target.sql): the rules
+    never look outside them, and it keeps the cost of every later model in step with the data,
+    not with targets x years (a county series runs 25 years; a five-year target reads six). -#}
+{{ config(materialized='table') }}
+{#- A table, not a view: several later models read it, and a view would be computed again
+    for each (at county scale that was most of the attainment models' time). -#}
 with targets as (
     select * from {{ ref('int_targets_converted') }}
 ),
@@ -46,6 +52,7 @@ published as (
         on
             targets.indicator_id = observations.indicator_id
             and targets.region_code = observations.region_code
+    where {{ speaks_for_target('targets', 'observations') }}
 ),
 
 per_capita_targets as (
@@ -56,7 +63,8 @@ per_capita_targets as (
         targets.population_base,
         indicators.numerator_indicator_id,
         indicators.denominator_indicator_id,
-        indicators.per_capita_scale
+        indicators.per_capita_scale,
+        targets.baseline_year
     from targets
     inner join indicators on targets.indicator_id = indicators.indicator_id
     where
@@ -77,7 +85,9 @@ numerators as (
         on
             per_capita_targets.numerator_indicator_id = observations.indicator_id
             and per_capita_targets.region_code = observations.region_code
-    where observations.period_start_year = observations.period_year
+    where
+        observations.period_start_year = observations.period_year
+        and {{ speaks_for_target('per_capita_targets', 'observations') }}
 ),
 
 populations as (
