@@ -194,35 +194,18 @@ def _append(target: Path, rows: Path) -> None:
 
 
 def _write_manifest(folder: Path, year: int, vintage: int, published_on: str, title: str = "") -> None:
-    title = title or f"{LABEL} county statistics {year}, vintage {vintage}"
-    (folder / "manifest.toml").write_text(
-        f"""# {LABEL} release package written by benchmarks/national.py
-publisher = "{LABEL} statistics office"
-title = "{title}"
-citation = "{LABEL}: {title}"
-published_on = {published_on}
-published_on_precision = "day"
-release_kind = "official_statistics"
-source_tier = 1
-status = "final"
+    """A long-layout manifest, as the tests write theirs (tests/release_packages.py)."""
+    from tests.bad_release_corpus import LONG_LAYOUT
+    from tests.release_packages import write_manifest
 
-[period]
-start_year = {year}
-end_year = {year}
-
-[file]
-path = "figures.csv"
-
-[layout]
-kind = "long"
-region_column = "地区"
-indicator_column = "指标"
-year_column = "年份"
-value_column = "数值"
-unit_column = "单位"
-note_column = "备注"
-""",
-        encoding="utf-8",
+    write_manifest(
+        folder,
+        title=title or f"{LABEL} county statistics {year}, vintage {vintage}",
+        path="figures.csv",
+        layout=LONG_LAYOUT + 'note_column = "备注"\n',
+        start_year=year,
+        end_year=year,
+        published_on=published_on,
     )
 
 
