@@ -139,7 +139,7 @@ def read_figure_note(note: pl.Expr) -> list[pl.Expr]:
 
 
 # A cell of plain ASCII digits, as most cells of a statistical release are: it reads as itself
-# (exact, no unit, no remark), so read_figures_cells casts it instead of running every pattern.
+# (exact, no unit, no remark), so with_figure_cells casts it instead of running every pattern.
 PLAIN_NUMBER = r"^[0-9]+(?:\.[0-9]+)?$"
 
 
