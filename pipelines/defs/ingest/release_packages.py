@@ -401,15 +401,14 @@ def _read_table(package: Package, sources: Path) -> pl.DataFrame:
     if path.stat().st_size == 0:
         raise SourceError([SourceIssue(name, 1, "", "", "the file is empty")])
     _check_size(path, name)
-    if path.suffix.lower() != ".xlsx":
-        fast = _csv_table_fast(path, name, file.get("encoding", "utf-8"), header_row)
+    if path.suffix.lower() == ".xlsx":
+        rows = _xlsx_rows(path, name, file.get("sheet"))
+    else:
+        data = path.read_bytes()  # read once, for the fast reader and, if it declines, the careful one
+        fast = _csv_table_fast(data, file.get("encoding", "utf-8"), header_row)
         if fast is not None:
-            return fast
-    rows = (
-        _xlsx_rows(path, name, file.get("sheet"))
-        if path.suffix.lower() == ".xlsx"
-        else _csv_rows(path, name, file.get("encoding", "utf-8"))
-    )
+            return fast.with_columns(pl.lit(name).alias(SOURCE_FILE))
+        rows = _csv_rows(data, name, file.get("encoding", "utf-8"))
     if len(rows) < header_row:
         raise SourceError(
             [
@@ -471,7 +470,7 @@ def _read_table(package: Package, sources: Path) -> pl.DataFrame:
     ).with_columns(pl.col(pl.String).exclude(SOURCE_FILE).str.strip_chars())
 
 
-def _csv_table_fast(path: Path, name: str, encoding: str, header_row: int) -> pl.DataFrame | None:
+def _csv_table_fast(data: bytes, encoding: str, header_row: int) -> pl.DataFrame | None:
     """A UTF-8 CSV whose every record is one line, read by polars' native reader.
 
     Polars reads a county release (a million rows) some fifty times faster than Python's csv
@@ -483,7 +482,6 @@ def _csv_table_fast(path: Path, name: str, encoding: str, header_row: int) -> pl
     """
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
         return None
-    data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     head = data.split(b"\n", header_row)
@@ -519,18 +517,13 @@ def _csv_table_fast(path: Path, name: str, encoding: str, header_row: int) -> pl
         # an empty last field or record: polars cannot tell an empty field from a missing one
         # (a short record), nor keep the line numbers of the records the careful reader skips
         return None
-    return (
-        frame.fill_null("")
-        .with_columns(
-            (pl.int_range(pl.len(), dtype=pl.Int64) + header_row + 1).alias(SOURCE_LINE),
-            pl.lit(name).alias(SOURCE_FILE),
-        )
-        .with_columns(pl.col(pl.String).exclude(SOURCE_FILE).str.strip_chars())
+    return frame.fill_null("").with_columns(
+        pl.col(pl.String).str.strip_chars(),
+        (pl.int_range(pl.len(), dtype=pl.Int64) + header_row + 1).alias(SOURCE_LINE),
     )
 
 
-def _csv_rows(path: Path, name: str, encoding: str) -> list[tuple[int, list]]:
-    data = path.read_bytes()
+def _csv_rows(data: bytes, name: str, encoding: str) -> list[tuple[int, list]]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
