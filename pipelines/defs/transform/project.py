@@ -28,14 +28,20 @@ def prepare_dbt_project() -> None:
     planwatch_dbt_project.preparer.prepare(planwatch_dbt_project)
 
 
+def project_files() -> list[Path]:
+    """Every file the dbt project is made of (PROJECT_INPUTS), in a fixed order."""
+    files = []
+    for name in PROJECT_INPUTS:
+        path = DBT_PROJECT_DIR / name
+        files += sorted(f for f in ([path] if path.is_file() else path.rglob("*")) if f.is_file())
+    return files
+
+
 def project_digest() -> str:
     """A digest of every file the dbt project is made of (what its manifest and docs describe)."""
     digest = hashlib.sha256()
-    for name in PROJECT_INPUTS:
-        path = DBT_PROJECT_DIR / name
-        for file in sorted([path] if path.is_file() else path.rglob("*") if path.is_dir() else []):
-            if file.is_file():
-                digest.update(str(file.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + file.read_bytes())
+    for file in project_files():
+        digest.update(str(file.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
 
 
@@ -45,12 +51,7 @@ def manifest_is_stale() -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    for name in PROJECT_INPUTS:
-        path = DBT_PROJECT_DIR / name
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
-        if any(f.is_file() and f.stat().st_mtime > built for f in files):
-            return True
-    return False
+    return any(f.stat().st_mtime > built for f in project_files())
 
 
 # Parse when the manifest is missing or stale (a model or its YAML was edited); otherwise reuse it.
