@@ -47,22 +47,9 @@ PLANS = {
     "level_at_least": ("synthetic-national-2021", 2021, 2025, "2021-03-01"),
 }
 GOALS = {"attainment": 1.5, "end_to_end": 3.0, "peak_gib": 8.0, "new_release_share": 0.10}
-# dbt models on the path from raw figures to the target-attainment marts (what the floor computes)
-ATTAINMENT_MODELS = (
-    "stg_releases__observations",
-    "stg_releases__releases",
-    "int_observations_converted",
-    "int_targets_converted",
-    "int_observations_dated",
-    "int_target_values_gathered",
-    "int_target_as_of_dates",
-    "int_target_series_as_of",
-    "int_target_inputs_resolved",
-    "int_targets_assessed",
-    "mart_attainment_history",
-    "mart_target_attainment",
-)
-HISTORY_MODELS = ("mart_attainment_history",)
+# what the floor computes: the target-attainment mart and every dbt model it is built from
+ATTAINMENT_MART = "model.planwatch.mart_target_attainment"
+HISTORY_MART = "model.planwatch.mart_attainment_history"
 
 
 class PeakRss:
@@ -289,8 +276,23 @@ def _seconds(stamp: str) -> float:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
+def attainment_models() -> set[str]:
+    """The dbt models the attainment mart is built from, and the mart itself (dbt's manifest)."""
+    from pipelines.defs.transform.project import planwatch_dbt_project
+
+    parents = json.loads(planwatch_dbt_project.manifest_path.read_text())["parent_map"]
+    found, todo = set(), [ATTAINMENT_MART]
+    while todo:
+        node = todo.pop()
+        if node not in found:
+            found.add(node)
+            todo += parents.get(node, [])
+    return {node for node in found if node.startswith("model.")}
+
+
 def by_layer(nodes: dict[str, float]) -> dict[str, float]:
     layers: dict[str, float] = defaultdict(float)
+    attainment = attainment_models()
     for unique_id, seconds in nodes.items():
         kind, _project, name = unique_id.split(".")[:3]
         if kind == "model":
@@ -302,9 +304,9 @@ def by_layer(nodes: dict[str, float]) -> dict[str, float]:
                 else "marts"
             )
             layers[f"models: {layer}"] += seconds
-            if name in ATTAINMENT_MODELS:
+            if unique_id in attainment:
                 layers["attainment models (raw figures → target marts)"] += seconds
-            if name in HISTORY_MODELS:
+            if unique_id == HISTORY_MART:
                 layers["history mart"] += seconds
         else:
             layers[f"{kind}s"] += seconds
