@@ -87,6 +87,27 @@ def build_exports_dir() -> Path:
     return warehouse_dir() / "build" / "exports"
 
 
+# The engines dbt builds the models on (profiles.yml outputs): DuckDB, embedded, is the
+# default; Spark (make run ENGINE=spark) for users whose data outgrows one machine.
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """The engine dbt builds on (env PLANWATCH_ENGINE; default duckdb)."""
+    name = os.environ.get("PLANWATCH_ENGINE", "duckdb").strip().lower() or "duckdb"
+    if name not in ENGINES:
+        raise ValueError(
+            f"PLANWATCH_ENGINE (make run ENGINE=...) is {name!r}: use one of {', '.join(ENGINES)}"
+        )
+    return name
+
+
+def spark_dir() -> Path:
+    """Spark's private build area: raw/ (the validated raw tables as Parquet, dbt's input) and
+    warehouse/ (every model dbt built, as Parquet tables, one folder per schema)."""
+    return warehouse_dir() / "build" / "spark"
+
+
 def export_paths() -> None:
     """Export the resolved paths so the dbt subprocess (profiles.yml) sees the same files.
 
@@ -95,3 +116,10 @@ def export_paths() -> None:
     """
     os.environ.setdefault("PLANWATCH_WAREHOUSE_DIR", str(warehouse_dir()))
     os.environ["PLANWATCH_BUILD_DB"] = str(build_db_path())
+    os.environ["PLANWATCH_SPARK_RAW"] = str(spark_dir() / "raw")
+    os.environ["PLANWATCH_SPARK_WAREHOUSE"] = str(spark_dir() / "warehouse")
+    # the local Spark session logs to a file (dbt/planwatch/spark-log4j2.properties)
+    os.environ["PLANWATCH_SPARK_JAVA_OPTIONS"] = (
+        f"-Dlog4j2.configurationFile={DBT_PROJECT_DIR / 'spark-log4j2.properties'} "
+        f"-Dplanwatch.spark.log={spark_dir() / 'spark.log'}"
+    )

@@ -41,7 +41,19 @@ def main(argv: list[str] | None = None) -> int:
         help="assess every target as known on this date, into warehouse/as-of/<date>/ (the current "
         "warehouse is left as it is)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=config.ENGINES,
+        help="the engine dbt builds the models on (default: env PLANWATCH_ENGINE, else duckdb); spark "
+        "runs a local Spark session and needs Java 17",
+    )
     args = parser.parse_args(argv)
+    if args.engine:
+        os.environ["PLANWATCH_ENGINE"] = args.engine
+    try:
+        engine = config.engine()
+    except ValueError as error:
+        parser.error(str(error))
     # one build at a time across the current and every as-of warehouse (they share dbt's target/)
     lock = config.build_db_path().parent / "run.lock"
     if args.as_of:
@@ -52,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     logs = config.build_db_path().parent / "logs"
     log_path = logs / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"  # one log a run
     as_of = f", as known on {args.as_of}" if args.as_of else ""
-    print(f"planwatch: building from {config.sources_dir()}{as_of}", flush=True)
+    print(f"planwatch: building from {config.sources_dir()}{as_of}, models on {engine}", flush=True)
     with build_lock(lock, log_path):
         return _build(run_id, log_path)
 

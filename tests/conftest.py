@@ -21,7 +21,13 @@ from pipelines.config import REPO_ROOT
 REPO_SOURCES = REPO_ROOT / "sources"
 SHARED = REPO_ROOT.parent / "shared"
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-PATH_VARIABLES = ("PLANWATCH_SOURCES_DIR", "PLANWATCH_WAREHOUSE_DIR", "PLANWATCH_BUILD_DB")
+PATH_VARIABLES = (
+    "PLANWATCH_SOURCES_DIR",
+    "PLANWATCH_WAREHOUSE_DIR",
+    "PLANWATCH_BUILD_DB",
+    "PLANWATCH_SPARK_RAW",
+    "PLANWATCH_SPARK_WAREHOUSE",
+)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pipelines import config
 from pipelines.config import export_paths
 from pipelines.defs.transform.project import planwatch_dbt_project, project_digest
+from pipelines.lib import spark
 
 # The last generated docs page and the digest of the project it describes (gitignored target/).
 TARGET = config.DBT_PROJECT_DIR / "target"
@@ -45,13 +46,46 @@ class PlanwatchDbtTranslator(DagsterDbtTranslator):
 def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Build (run + test) the dbt models into the private build file; dbt tests are asset checks.
 
+    On Spark (PLANWATCH_ENGINE=spark) the raw tables are handed over as Parquet first and the
+    public tables Spark built are loaded back into the build file after (pipelines/lib/spark.py).
+
     Then the dbt docs (a single static page) for publishing beside the warehouse, generated
     again only when a file of the dbt project changed since they were last generated.
     """
     export_paths()
+    engine = config.engine()
+    if engine == "spark":
+        spark.require_java()
+        raw = spark.export_raw(config.build_db_path(), config.spark_dir() / "raw")
+        context.log.info(f"raw tables handed to Spark as Parquet: {raw}")
+        spark.fresh_folder(config.spark_dir() / "warehouse")
     # dbt's unit tests check the SQL, not the data: they run in the test suite
     # (tests/test_attainment.py), not in every build (dbt's advice for production runs)
-    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+    build = ["build", "--exclude-resource-type", "unit_test", "--target", engine]
+    built, checked = set(), set()
+    for event in dbt.cli(build, context=context).stream():
+        if isinstance(event, dg.Output):
+            built.add(context.assets_def.keys_by_output_name[event.output_name])
+        elif isinstance(event, dg.AssetCheckResult):
+            checked.add(dg.AssetCheckKey(event.asset_key, event.check_name))
+        yield event
+    # A model or test whose event was lost would leave the report and publish steps skipped in
+    # a run that still reports success: fail it instead, naming what is missing.
+    missing = sorted(k.to_user_string() for k in context.selected_asset_keys - built) + sorted(
+        f"{k.asset_key.to_user_string()} {k.name}" for k in context.selected_asset_check_keys - checked
+    )
+    if missing:
+        raise RuntimeError(
+            f"dbt finished, but no result reached Dagster for {len(missing)} model(s) or test(s): "
+            f"{', '.join(missing[:10])}{' …' if len(missing) > 10 else ''} (a line of dbt's "
+            "output could not be read). Nothing was published. Run again; if it repeats, the dbt "
+            "output in this run's log shows the unreadable line."
+        )
+    if engine == "spark":
+        public = spark.import_public_tables(
+            config.spark_dir() / "warehouse", config.build_db_path(), planwatch_dbt_project.manifest_path
+        )
+        context.log.info(f"public tables Spark built, loaded into the build file: {public}")
     target = config.build_exports_dir() / "docs"
     target.mkdir(parents=True, exist_ok=True)
     # the docs describe models, columns and tests: regenerate them only when the project changed
@@ -59,6 +93,7 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     stamp = DOCS_CACHE / "project.digest"
     digest = project_digest()
     if not cached.exists() or not stamp.exists() or stamp.read_text() != digest:
+        # on the DuckDB target whichever engine built: the catalog is the build file's, as published
         docs = dbt.cli(["docs", "generate", "--static"], manifest=planwatch_dbt_project.manifest_path).wait()
         DOCS_CACHE.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(docs.target_path) / "static_index.html", cached)  # each invocation has its own

@@ -3,6 +3,8 @@
     and the assessment date (the latest release) for every target, with or without data.
     Only these dates can change a target's status through data; between them a status can
     change only through the passing of time (finality, staleness), which the next date shows. -#}
+{{ config(materialized='table') }}
+{#- A table, not a view: two models read it, and Spark would plan and compute it again in each. -#}
 with targets as (
     select
         target_id,

@@ -3,6 +3,9 @@
     observed, flagged baseline_substituted), the latest value after the baseline, and for
     cumulative targets the running sum S(t) of the flow over B+1..t (or a published total
     over exactly those years). -#}
+{{ config(materialized='table') }}
+{#- A table, not a view: its CTEs are read several times each, and Spark, which inlines every
+    CTE and view, spent 40 s planning the history mart over it as a view (DuckDB: no change). -#}
 with targets as (
     select * from {{ ref('int_targets_converted') }}
 ),
