@@ -54,6 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         engine = config.engine()
     except ValueError as error:
         parser.error(str(error))
+    if engine == "spark":  # before the build starts, not after ingest
+        from pipelines.lib.spark import SparkSetupError, require_java
+
+        try:
+            require_java()
+        except SparkSetupError as error:
+            print(f"planwatch: cannot build on Spark here.\n{error}", file=sys.stderr)
+            return 1
     # one build at a time across the current and every as-of warehouse (they share dbt's target/)
     lock = config.build_db_path().parent / "run.lock"
     if args.as_of:

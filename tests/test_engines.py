@@ -190,3 +190,20 @@ def test_a_seed_cell_left_empty_is_null_on_spark(built_on_spark: Workspace, tmp_
         f"select code, label, amount from read_parquet('{probe}/*.parquet') order by 1"
     ).fetchall()
     assert rows == [("a", "it's, quoted", 1.5), ("b", None, None), ("c", "back\\slash %s", 2.0)]
+
+
+def test_spark_without_java_says_what_to_install(workspace: Workspace) -> None:
+    """`make run ENGINE=spark` on a machine without Java stops at once with the cause and the fix."""
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env["PATH"] = str(Path(sys.executable).parent)  # this environment's tools, no java
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.run", "--engine", "spark"],
+        cwd=config.REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert "Java 17" in done.stderr and "openjdk-17-jre-headless" in done.stderr
+    assert not workspace.published.exists() and not (workspace.warehouse / "build").exists()
