@@ -135,6 +135,21 @@ def test_ingest_release_job_takes_one_release_and_what_depends_on_it():
     assert not keys & {"raw/regions", "raw/targets"}  # reference data and plans are not re-read
 
 
+def test_on_spark_a_release_rebuilds_every_dbt_model():
+    """Spark's catalog is empty at each dbt run, so the release job there selects every model."""
+    from pipelines.defs.automation.jobs import release_selection
+
+    from pipelines.defs.transform.assets import planwatch_dbt_models
+
+    graph = asset_graph()
+    models = set(planwatch_dbt_models.keys)
+    on_duckdb = release_selection("duckdb").resolve(graph)
+    on_spark = release_selection("spark").resolve(graph)
+    assert dg.AssetKey(["main", "dim_region"]) not in on_duckdb  # reference data: not touched
+    assert models <= on_spark and on_duckdb <= on_spark
+    assert dg.AssetKey(["raw", "regions"]) not in on_spark  # still no re-reading of the sources
+
+
 def test_job_schedule_and_sensor():
     job = defs.resolve_job_def("build_warehouse")
     assert job.executor_def.name == "in_process"

@@ -56,6 +56,14 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     engine = config.engine()
     if engine == "spark":
         spark.require_java()
+        if context.selected_asset_keys != set(context.assets_def.keys):
+            raise spark.SparkSetupError(
+                f"This run selects {len(context.selected_asset_keys)} of the "
+                f"{len(context.assets_def.keys)} dbt models, but on Spark every dbt run starts from an "
+                "empty catalog and must build them all. Set PLANWATCH_ENGINE=spark before the code "
+                "location loads (make run ENGINE=spark, or PLANWATCH_ENGINE=spark make dev), so that "
+                "its jobs select every model, then run again."
+            )
         raw = spark.export_raw(config.build_db_path(), config.spark_dir() / "raw")
         context.log.info(f"raw tables handed to Spark as Parquet: {raw}")
         spark.fresh_folder(config.spark_dir() / "warehouse")
