@@ -138,7 +138,6 @@ def test_ingest_release_job_takes_one_release_and_what_depends_on_it():
 def test_on_spark_a_release_rebuilds_every_dbt_model():
     """Spark's catalog is empty at each dbt run, so the release job there selects every model."""
     from pipelines.defs.automation.jobs import release_selection
-
     from pipelines.defs.transform.assets import planwatch_dbt_models
 
     graph = asset_graph()
