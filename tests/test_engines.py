@@ -47,46 +47,33 @@ def built_on_spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspa
         _leave(saved)
 
 
-def public_tables(path: Path) -> dict[str, list[tuple[str, str, str | None]]]:
+def public_tables(ws: Workspace) -> dict[str, list[tuple[str, str, str | None]]]:
     """Each table of schema main: its columns as (name, type, comment), in order."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        rows = con.execute(
-            "select table_name, column_name, data_type, comment from duckdb_columns() "
-            "where database_name = current_database() and schema_name = 'main' "
-            "order by table_name, column_index"
-        ).fetchall()
-    finally:
-        con.close()
     tables: dict[str, list] = {}
-    for table, column, data_type, comment in rows:
+    for table, column, data_type, comment in ws.query(
+        "select table_name, column_name, data_type, comment from duckdb_columns() "
+        "where database_name = current_database() and schema_name = 'main' "
+        "order by table_name, column_index"
+    ):
         tables.setdefault(table, []).append((column, data_type, comment))
     return tables
 
 
-def table_comments(path: Path) -> dict[str, str | None]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return dict(
-            con.execute(
-                "select table_name, comment from duckdb_tables() "
-                "where database_name = current_database() and schema_name = 'main'"
-            ).fetchall()
+def table_comments(ws: Workspace) -> dict[str, str | None]:
+    return dict(
+        ws.query(
+            "select table_name, comment from duckdb_tables() "
+            "where database_name = current_database() and schema_name = 'main'"
         )
-    finally:
-        con.close()
+    )
 
 
-def sorted_rows(path: Path, table: str, columns: list[tuple[str, str, str | None]]) -> list[tuple]:
+def sorted_rows(ws: Workspace, table: str, columns: list[tuple[str, str, str | None]]) -> list[tuple]:
     """Every row, ordered by the exact columns first, so that float noise cannot reorder rows."""
     exact = [f'"{name}"' for name, data_type, _ in columns if data_type != "DOUBLE"]
     floats = [f'"{name}"' for name, data_type, _ in columns if data_type == "DOUBLE"]
     order = ", ".join(f"{c} nulls first" for c in exact + floats)
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(f'select * from main."{table}" order by {order}').fetchall()
-    finally:
-        con.close()
+    return ws.query(f'select * from main."{table}" order by {order}')
 
 
 def same_value(a: object, b: object) -> bool:
@@ -117,7 +104,7 @@ def test_spark_builds_every_model_on_spark(built_on_spark: Workspace) -> None:
     """The marts came from Spark's own Parquet tables, not from a DuckDB build."""
     spark_main = built_on_spark.warehouse / "build" / "spark" / "warehouse" / "main.db"
     built = {p.name for p in spark_main.iterdir() if any(p.glob("*.parquet"))}
-    published = set(public_tables(built_on_spark.published))
+    published = set(public_tables(built_on_spark))
     assert published == built
     raw = built_on_spark.warehouse / "build" / "spark" / "raw"
     assert (raw / "observations" / "part-0.parquet").exists()
@@ -126,16 +113,16 @@ def test_spark_builds_every_model_on_spark(built_on_spark: Workspace) -> None:
 
 
 def test_every_public_table_is_the_same_on_both_engines(built: Workspace, built_on_spark: Workspace) -> None:
-    duck, spark = public_tables(built.published), public_tables(built_on_spark.published)
+    duck, spark = public_tables(built), public_tables(built_on_spark)
     assert sorted(spark) == sorted(duck)
-    assert table_comments(built_on_spark.published) == table_comments(built.published)
+    assert table_comments(built_on_spark) == table_comments(built)
     problems = []
     for table, columns in duck.items():
         if spark[table] != columns:
             problems.append(f"{table}: columns differ\n  duckdb {columns}\n  spark  {spark[table]}")
             continue
-        left = sorted_rows(built.published, table, columns)
-        right = sorted_rows(built_on_spark.published, table, columns)
+        left = sorted_rows(built, table, columns)
+        right = sorted_rows(built_on_spark, table, columns)
         if len(left) != len(right):
             problems.append(f"{table}: {len(left)} rows on duckdb, {len(right)} on spark")
             continue

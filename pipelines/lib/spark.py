@@ -45,8 +45,7 @@ def export_raw(build_db: Path, raw_dir: Path) -> dict[str, int]:
 
     The folder is emptied first, so a table dropped from the build file is not left behind.
     """
-    shutil.rmtree(raw_dir, ignore_errors=True)
-    raw_dir.mkdir(parents=True)
+    fresh_folder(raw_dir)
     con = connect_build(build_db)
     try:
         tables = [
@@ -59,8 +58,10 @@ def export_raw(build_db: Path, raw_dir: Path) -> dict[str, int]:
         for table in tables:
             (raw_dir / table).mkdir()
             target = raw_dir / table / "part-0.parquet"
-            con.execute(f"copy {RAW_SCHEMA}.{table} to '{target}' (format parquet)")
-            counts[table] = con.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]
+            # COPY answers with the number of rows it wrote: no second scan to count them
+            counts[table] = con.execute(
+                f"copy {RAW_SCHEMA}.{table} to '{target}' (format parquet)"
+            ).fetchone()[0]
         return counts
     finally:
         con.close()
@@ -98,8 +99,8 @@ def import_public_tables(spark_warehouse: Path, build_db: Path, manifest_path: P
         counts = {}
         for folder in built:
             name = folder.name
-            con.execute(f"create table main.{name} as select * from read_parquet('{folder}/*.parquet')")
-            counts[name] = con.execute(f"select count(*) from main.{name}").fetchone()[0]
+            create = f"create table main.{name} as select * from read_parquet('{folder}/*.parquet')"
+            counts[name] = con.execute(create).fetchone()[0]  # the rows it created
             table_comment, column_comments = comments.get(name, ("", {}))
             if table_comment:
                 con.execute(f"comment on table main.{name} is {_literal(table_comment)}")
