@@ -90,11 +90,12 @@ def build_exports_dir() -> Path:
 # The engines dbt builds the models on (profiles.yml outputs): DuckDB, embedded, is the
 # default; Spark (make run ENGINE=spark) for users whose data outgrows one machine.
 ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"  # the profile's default target (dbt/planwatch/profiles.yml)
 
 
 def engine() -> str:
     """The engine dbt builds on (env PLANWATCH_ENGINE; default duckdb)."""
-    name = os.environ.get("PLANWATCH_ENGINE", "duckdb").strip().lower() or "duckdb"
+    name = os.environ.get("PLANWATCH_ENGINE", DEFAULT_ENGINE).strip().lower() or DEFAULT_ENGINE
     if name not in ENGINES:
         raise ValueError(
             f"PLANWATCH_ENGINE (make run ENGINE=...) is {name!r}: use one of {', '.join(ENGINES)}"
