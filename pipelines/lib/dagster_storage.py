@@ -93,5 +93,6 @@ class PlanwatchSqliteStorage(DagsterSqliteStorage):
         self._event_log_storage = PooledSqliteEventLogStorage(self._event_log_storage._base_dir)  # noqa: SLF001
 
     @classmethod
-    def from_config_value(cls, inst_data: ConfigurableClassData, config_value: dict) -> PlanwatchSqliteStorage:
+    def from_config_value(cls, inst_data: ConfigurableClassData, config_value: dict) -> DagsterSqliteStorage:
+        # Dagster's own names DagsterSqliteStorage here, not cls
         return cls.from_local(inst_data=inst_data, **config_value)
