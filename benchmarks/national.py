@@ -428,6 +428,7 @@ def report(data: Path, sources: Path, warehouse: Path, packages: int) -> None:
 
     release_id, release_rows = add_new_release(data, sources)
     with PeakRss() as rss:
+        since = time.time()
         started = time.perf_counter()
         register_releases(instance, sources)
         with log.open("a") as out, contextlib.redirect_stdout(out):
@@ -435,6 +436,8 @@ def report(data: Path, sources: Path, warehouse: Path, packages: int) -> None:
                 instance=instance, raise_on_error=False, run_config=quiet, partition_key=release_id
             )
         refresh = time.perf_counter() - started
+    release_steps = step_times(instance, new.run_id)
+    release_nodes = dbt_node_times(since)
     size = sum(f.stat().st_size for f in (warehouse / "current").resolve().rglob("*") if f.is_file())
 
     def line(name: str, seconds: float, goal: float | None = None) -> None:
@@ -469,6 +472,12 @@ def report(data: Path, sources: Path, warehouse: Path, packages: int) -> None:
         f"full build (goal ≤ {goal:.0%}: {'met' if share <= goal else 'NOT met'}); "
         f"peak {rss.peak / 2**30:.2f} GiB"
     )
+    for step, seconds in sorted(release_steps.items(), key=lambda kv: -kv[1]):
+        print(f"  step {step:<47} {seconds:8.1f} s")
+    for layer, seconds in sorted(by_layer(release_nodes).items()):
+        print(f"  dbt {layer + ' (node time)':<47} {seconds:8.1f} s")
+    slowest = sorted(release_nodes.items(), key=lambda kv: -kv[1])[:6]
+    print("  slowest dbt nodes: " + ", ".join(f"{u.split('.')[-1]} {t:.1f} s" for u, t in slowest))
     print("\nstatuses against the floor's, every target:")
     for kind, n, equal, differences, equal_within in statuses:
         print(

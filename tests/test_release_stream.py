@@ -7,6 +7,7 @@ import hashlib
 import duckdb
 import pytest
 
+from pipelines.defs.ingest.releases import release_fingerprints
 from tests.bad_release_corpus import CORPUS
 from tests.release_packages import SHAPES
 
@@ -114,3 +115,86 @@ def test_a_removed_release_takes_its_figures_out(workspace):
         (0,)
     ]
     assert workspace.query("select count(*) from dim_release where release_id = ?", [release_id]) == [(0,)]
+
+
+def fct_observation_rows(build_db) -> list[tuple]:
+    """Every row but its release's digest and its line in the compiled file: a withdrawn line
+    moves the lines (so the rows) of other releases in the same file, which keep their old line
+    and digest until they are taken again (the sensor does take them: their fingerprint covers
+    their lines)."""
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        return con.execute(
+            "select * exclude (release_digest, source_line) from main.fct_observation order by all"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_one_release_refreshes_fct_observation_incrementally_as_a_full_build_would(workspace):
+    """fct_observation is incremental: a run taking one release recomputes only the vintage
+    groups changed releases give or gave, and ends with what a full build gives. A release taken
+    again unchanged recomputes nothing."""
+    from tests.sourcefiles import read_rows, set_cell, write_rows
+
+    assert workspace.build().success
+    build_db = workspace.warehouse / "build" / "planwatch.duckdb"
+    figures = workspace.sources / "releases" / "figures" / "published_figures.csv"
+    con = duckdb.connect(str(build_db))
+    try:
+        # a release of published_figures.csv whose current figure for some group has an older vintage
+        release, flipped_line = con.execute(
+            "select release_id, source_line from main.fct_observation where is_current_vintage "
+            "and source_file like '%published_figures.csv' and vintage_group_id in "
+            "(select vintage_group_id from main.fct_observation group by 1 having count(*) > 1) "
+            "and release_id in (select release_id from main.fct_observation group by 1 having count(*) > 2) "
+            "order by all limit 1"
+        ).fetchone()
+        # and another of its figures that is the only vintage of its group (the group vanishes)
+        (vanished_line,) = con.execute(
+            "select source_line from main.fct_observation where release_id = ? and vintage_group_id in "
+            "(select vintage_group_id from main.fct_observation group by 1 having count(*) = 1) "
+            "order by all limit 1",
+            [release],
+        ).fetchone()
+        # a sentinel in a group no step below changes: a run that recomputed it would remove it
+        untouched = con.execute(
+            "update main.fct_observation set note = 'SYNTHETIC sentinel' where observation_id = ("
+            "select min(observation_id) from main.fct_observation where release_id like 'cnipa%' "
+            "and region_code <> '440300') returning observation_id, release_id"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(untouched) == 1
+    # its release taken again as it is: same rows, same digest, nothing recomputed
+    assert workspace.ingest_release(untouched[0][1]).success
+    assert workspace.query("select count(*) from fct_observation where note = 'SYNTHETIC sentinel'") == [(1,)]
+
+    # a revision withdraws two figures of that release: one group flips vintage, one vanishes
+    header, rows = read_rows(figures)
+    before = release_fingerprints(workspace.sources)
+    write_rows(figures, header, [r for i, r in enumerate(rows) if i + 2 not in (flipped_line, vanished_line)])
+    moved = {r for r, digest in release_fingerprints(workspace.sources).items() if before[r] != digest}
+    assert release in moved and len(moved) > 1, "the sensor would not re-take releases whose lines moved"
+    assert workspace.ingest_release(release).success
+    # a figure of another release is corrected
+    pct_2021 = {"region": "Shenzhen", "indicator": "PCT国际专利申请量", "year": "2021"}
+    set_cell(figures, pct_2021, "value", "17999")
+    assert workspace.ingest_release("sz-ip-conference-2022-04-27").success
+    # a new release package
+    package = SHAPES["long_csv"](workspace.sources / "releases" / "packages")
+    assert workspace.ingest_release(package.name).success
+
+    incremental = fct_observation_rows(build_db)
+    sentinel = workspace.query("select note from fct_observation where observation_id = ?", [untouched[0][0]])
+    assert sentinel == [("SYNTHETIC sentinel",)], "a group no changed release gives was recomputed"
+    assert workspace.query("select count(*) from fct_observation where value_as_published = 17999") == [(1,)]
+    assert workspace.build().success  # a full build (--full-refresh) of the same sources
+    full = fct_observation_rows(build_db)
+    assert workspace.query("select count(*) from fct_observation where note = 'SYNTHETIC sentinel'") == [(0,)]
+    # the same rows, vintages and current flags, but for the sentinel's note
+    assert len(incremental) == len(full)
+    differing = [(a, b) for a, b in zip(incremental, full, strict=True) if a != b]
+    assert len(differing) == 1 and "SYNTHETIC sentinel" in differing[0][0], [
+        (i, x, y) for a, b in differing[:3] for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y
+    ]

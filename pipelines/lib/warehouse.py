@@ -44,13 +44,26 @@ def replace_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> 
 
 
 def ensure_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> None:
-    """Create each table from its (empty) frame's schema unless it exists."""
+    """Create each table from its (empty) frame's schema unless it exists; add the frame's columns
+    a table made by an earlier planwatch lacks (empty for the rows already there)."""
     con = connect_build(path)
     try:
         con.execute(f"create schema if not exists {schema}")
         for name, frame in tables.items():
             con.register("incoming_frame", frame.to_arrow())
             con.execute(f"create table if not exists {schema}.{name} as select * from incoming_frame")
+            present = {
+                row[0]
+                for row in con.execute(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = ? and table_name = ?",
+                    [schema, name],
+                ).fetchall()
+            }
+            for column in frame.columns:
+                if column not in present:
+                    kind = con.execute(f'describe select "{column}" from incoming_frame').fetchone()[1]
+                    con.execute(f'alter table {schema}.{name} add column "{column}" {kind}')
             con.unregister("incoming_frame")
     finally:
         con.close()

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines import config
 from pipelines.defs.ingest.assets import release_catalogue, release_figures
-from pipelines.defs.transform.assets import planwatch_dbt_models
+from pipelines.defs.transform.assets import INCREMENTAL_JOB, planwatch_dbt_models
 
 build_warehouse_job = dg.define_asset_job(
     name="build_warehouse",
@@ -29,7 +29,7 @@ def release_selection(engine: str) -> dg.AssetSelection:
 
 # The engine is the code location's: set PLANWATCH_ENGINE before it loads (make run --engine does).
 ingest_release_job = dg.define_asset_job(
-    name="ingest_release",
+    name=INCREMENTAL_JOB,
     selection=release_selection(config.engine()),
     description="Take one release (a partition) and rebuild only what depends on it; other releases' "
     "rows are not recomputed.",

@@ -20,11 +20,12 @@ from pipelines.defs.ingest.partitions import release_partitions
 from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import ReferenceTables, load_reference
 from pipelines.defs.ingest.releases import (
-    OBSERVATION_SCHEMA,
     PACKAGE_RELEASE_SCHEMA,
+    RAW_OBSERVATION_SCHEMA,
     load_catalogue,
     load_release,
     read_compiled_figures,
+    with_release_digest,
 )
 from pipelines.extract.catalogue import Catalogue
 from pipelines.lib import quarantine, warehouse
@@ -203,7 +204,7 @@ def release_catalogue(context: dg.AssetExecutionContext):
         config.build_db_path(),
         config.RAW_SCHEMA,
         {
-            "observations": pl.DataFrame(schema=OBSERVATION_SCHEMA),
+            "observations": pl.DataFrame(schema=RAW_OBSERVATION_SCHEMA),
             "package_releases": pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA),
         },
     )
@@ -234,7 +235,10 @@ def release_figures(context: dg.AssetExecutionContext):
                 rejected[release_id] = (error, quarantine.quarantine(release_id, error))
                 context.log.error(f"release {release_id} quarantined: {quarantine.report_path(release_id)}")
                 continue
-            tables = {"package_releases": figures.package_release, "observations": figures.observations}
+            tables = {
+                "package_releases": figures.package_release,
+                "observations": with_release_digest(figures.observations),
+            }
             warehouse.replace_rows(con, config.RAW_SCHEMA, tables, "release_id", release_id)
             quarantine.release(release_id)
             rows += figures.observations.height

@@ -79,6 +79,25 @@ OBSERVATION_SCHEMA = {
     SOURCE_FILE: pl.String,
     SOURCE_LINE: pl.Int64,
 }
+# raw.observations also carries, on each row, a digest of every row its release gave when last
+# taken (release_digest). Taking the same sources again gives the same digest; dbt's incremental
+# fct_observation recomputes only the figures of releases whose digest changed since it last ran.
+RELEASE_DIGEST = "release_digest"
+RAW_OBSERVATION_SCHEMA = {**OBSERVATION_SCHEMA, RELEASE_DIGEST: pl.Int64}
+
+
+def with_release_digest(observations: pl.DataFrame) -> pl.DataFrame:
+    """The release's rows, each with the digest of them all (row order included): a 63-bit
+    integer from polars' row hashes, set-based over the whole frame. polars documents its row
+    hash as stable within one version only: after an upgrade a release's next load may be seen
+    as changed once, which costs a recomputation, never a wrong result."""
+    hashes = observations.hash_rows(seed=0).rechunk().to_arrow()
+    digest = hashlib.blake2b(hashes.buffers()[1], digest_size=8).digest()
+    return observations.with_columns(
+        pl.lit(int.from_bytes(digest, "big") >> 1, pl.Int64).alias(RELEASE_DIGEST)
+    )
+
+
 # raw.package_releases: the catalogue rows that release packages bring in their manifests.
 PACKAGE_RELEASE_SCHEMA = {
     "release_id": pl.String,

@@ -23,6 +23,8 @@ DOCS_CACHE = TARGET / "planwatch_docs"
 # dagster-dbt gives every dbt invocation its own folder under target/ (~8 MB each); the newest
 # are kept to look into, older ones removed, or a daily schedule fills the disk.
 KEPT_INVOCATIONS = 10
+# The job whose runs take one release: its dbt models run incrementally (models/marts/fct_observation.sql).
+INCREMENTAL_JOB = "ingest_release"
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "main": "marts"}
 
 
@@ -73,6 +75,10 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # dbt's unit tests check the SQL, not the data: they run in the test suite
     # (tests/test_attainment.py), not in every build (dbt's advice for production runs)
     build = ["build", "--exclude-resource-type", "unit_test"]
+    if context.run.job_name != INCREMENTAL_JOB:
+        # a full build rebuilds the incremental models too (fct_observation); only a run that
+        # takes one release recomputes just what it changed
+        build.append("--full-refresh")
     if engine != config.DEFAULT_ENGINE:
         # Only a non-default target is named: dbt keys its partial parse on the command's target,
         # and the saved parse (prepare_dbt_project, dbt docs) names none, so `--target duckdb`

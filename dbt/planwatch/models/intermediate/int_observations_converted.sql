@@ -56,7 +56,8 @@ converted as (
         observations.indicator_label,
         observations.note,
         observations.source_file,
-        observations.source_line
+        observations.source_line,
+        observations.release_digest
     from observations
     inner join units on observations.unit_as_published = units.unit
     inner join releases on observations.release_id = releases.release_id

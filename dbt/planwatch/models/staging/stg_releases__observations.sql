@@ -24,7 +24,9 @@ renamed as (
         value_as_printed,
         note,
         source_file,
-        cast(source_line as integer) as source_line
+        cast(source_line as integer) as source_line,
+        -- what the release gave when last taken (incremental fct_observation)
+        cast(release_digest as bigint) as release_digest
     from source
 )
 
