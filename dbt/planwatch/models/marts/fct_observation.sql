@@ -17,20 +17,19 @@
     post_hook="{{ delete_stale_observations(this) }}"
 ) }}
 
+{#- what makes a release's version: its rows (their digest) and its catalogue entry -#}
+{%- set release_version_columns = [
+    'release_id', 'release_digest', 'published_on', 'published_on_precision', 'source_tier',
+    'release_status', 'published_by'
+] %}
+
 with converted as (
     select * from {{ ref('int_observations_converted') }}
 ),
 
 -- each release as it is now (one row each): whether it changed, and the latest release date
 release_versions_now as (
-    select distinct
-        release_id,
-        release_digest,
-        published_on,
-        published_on_precision,
-        source_tier,
-        release_status,
-        published_by
+    select distinct {{ release_version_columns | join(', ') }}
     from {{ ref('int_observations_converted') }}
 ),
 
@@ -43,14 +42,7 @@ latest_release as (
 -- the wide inputs itself, so that a run that changes little reads few of their rows.
 -- each release as the table last saw it
     release_versions_before as (
-        select distinct
-            release_id,
-            release_digest,
-            published_on,
-            published_on_precision,
-            source_tier,
-            release_status,
-            published_by
+        select distinct {{ release_version_columns | join(', ') }}
         from {{ this }}
     ),
 
