@@ -18,6 +18,14 @@ WAREHOUSE_FILE_NAME = "planwatch.duckdb"
 # DuckDB 2.0 writes storage version 69 by default, which DuckDB 1.5 clients (the CLI on
 # PyPI, SQLAlchemy dialects, Superset) cannot open.
 DUCKDB_STORAGE_COMPATIBILITY = "v1.5.0"
+# DuckDB's memory cap, in the pipeline's own connections as in dbt's (profiles.yml): past it
+# DuckDB spills to disk rather than take 80 % of the machine (its default).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "5GB"
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory cap (PLANWATCH_DUCKDB_MEMORY_LIMIT, e.g. 5GB)."""
+    return os.environ.get("PLANWATCH_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT)
 
 RAW_SCHEMA = "raw"
 

@@ -16,13 +16,24 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.config import DUCKDB_STORAGE_COMPATIBILITY
+from pipelines.config import DUCKDB_STORAGE_COMPATIBILITY, duckdb_memory_limit
 
 
 def connect_build(path: Path) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the build file, readable by DuckDB 1.5 clients."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), config={"storage_compatibility_version": DUCKDB_STORAGE_COMPATIBILITY})
+    return duckdb.connect(
+        str(path),
+        config={
+            "storage_compatibility_version": DUCKDB_STORAGE_COMPATIBILITY,
+            "memory_limit": duckdb_memory_limit(),
+        },
+    )
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse file to read, with the pipeline's memory cap."""
+    return duckdb.connect(str(path), read_only=True, config={"memory_limit": duckdb_memory_limit()})
 
 
 def replace_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> None:
@@ -91,7 +102,7 @@ def replace_rows(
 
 def read_tables(path: Path, schema: str, names: list[str]) -> dict[str, pl.DataFrame]:
     """Read whole tables back (small reference tables only)."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_read_only(path)
     try:
         return {n: con.sql(f"select * from {schema}.{n}").pl() for n in names}
     finally:
@@ -100,7 +111,7 @@ def read_tables(path: Path, schema: str, names: list[str]) -> dict[str, pl.DataF
 
 def table_row_counts(path: Path, schemas: tuple[str, ...] = ("main",)) -> dict[str, int]:
     """Row counts of the base tables in `schemas` of a warehouse file, opened read-only."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_read_only(path)
     try:
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where schema_name in "
@@ -144,7 +155,7 @@ def publish(build: Path, prepared: Path, root: Path, keep: int = 2) -> Path:
     shutil.copyfile(build, staging / "planwatch.duckdb")
     with (staging / "planwatch.duckdb").open("rb+") as handle:
         os.fsync(handle.fileno())
-    con = duckdb.connect(str(build), read_only=True)
+    con = connect_read_only(build)
     try:
         tables = [
             t
