@@ -27,6 +27,7 @@ def duckdb_memory_limit() -> str:
     """DuckDB's memory cap (PLANWATCH_DUCKDB_MEMORY_LIMIT, e.g. 5GB)."""
     return os.environ.get("PLANWATCH_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT)
 
+
 RAW_SCHEMA = "raw"
 
 
