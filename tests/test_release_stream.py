@@ -198,3 +198,33 @@ def test_one_release_refreshes_fct_observation_incrementally_as_a_full_build_wou
     assert len(differing) == 1 and "SYNTHETIC sentinel" in differing[0][0], [
         (i, x, y) for a, b in differing[:3] for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y
     ]
+
+
+def test_a_warehouse_built_before_release_digests_takes_a_release(workspace):
+    """A warehouse an earlier planwatch built (no release_digest, no vintage_group_id) takes a
+    release: the first such run rebuilds fct_observation whole, the next ones incrementally, and
+    the figures of releases loaded before digests existed stay."""
+    from tests.sourcefiles import set_cell
+
+    assert workspace.build().success
+    build_db = workspace.warehouse / "build" / "planwatch.duckdb"
+    con = duckdb.connect(str(build_db))
+    try:
+        con.execute("alter table raw.observations drop column release_digest")
+        con.execute("alter table main.fct_observation drop column release_digest")
+        con.execute("alter table main.fct_observation drop column vintage_group_id")
+    finally:
+        con.close()
+    figures = workspace.sources / "releases" / "figures" / "published_figures.csv"
+    pct_2021 = {"region": "Shenzhen", "indicator": "PCT国际专利申请量", "year": "2021"}
+    set_cell(figures, pct_2021, "value", "17999")
+    assert workspace.ingest_release("sz-ip-conference-2022-04-27").success
+    undigested = workspace.query("select count(*) from fct_observation where release_digest = -1")
+    assert undigested[0][0] > 0  # every other release as an earlier planwatch loaded it
+    set_cell(figures, pct_2021, "value", "17998")
+    assert workspace.ingest_release("sz-ip-conference-2022-04-27").success  # now incremental
+    assert workspace.query("select count(*) from fct_observation where release_digest = -1") == undigested
+    incremental = fct_observation_rows(build_db)
+    assert workspace.build().success
+    assert incremental == fct_observation_rows(build_db)
+    assert workspace.query("select count(*) from fct_observation where value_as_published = 17998") == [(1,)]

@@ -54,27 +54,25 @@ def replace_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> 
         con.close()
 
 
-def ensure_tables(path: Path, schema: str, tables: dict[str, pl.DataFrame]) -> None:
+def ensure_tables(
+    path: Path, schema: str, tables: dict[str, pl.DataFrame], fill: dict[str, int | str] | None = None
+) -> None:
     """Create each table from its (empty) frame's schema unless it exists; add the frame's columns
-    a table made by an earlier planwatch lacks (empty for the rows already there)."""
+    a table made by an earlier planwatch lacks, set to `fill[column]` (else null) in the rows
+    already there."""
     con = connect_build(path)
     try:
         con.execute(f"create schema if not exists {schema}")
         for name, frame in tables.items():
             con.register("incoming_frame", frame.to_arrow())
             con.execute(f"create table if not exists {schema}.{name} as select * from incoming_frame")
-            present = {
-                row[0]
-                for row in con.execute(
-                    "select column_name from information_schema.columns"
-                    " where table_schema = ? and table_name = ?",
-                    [schema, name],
-                ).fetchall()
-            }
+            present = column_names(con, schema, name)
             for column in frame.columns:
                 if column not in present:
                     kind = con.execute(f'describe select "{column}" from incoming_frame').fetchone()[1]
                     con.execute(f'alter table {schema}.{name} add column "{column}" {kind}')
+                    if column in (fill or {}):
+                        con.execute(f'update {schema}.{name} set "{column}" = ?', [fill[column]])
             con.unregister("incoming_frame")
     finally:
         con.close()
@@ -98,6 +96,27 @@ def replace_rows(
     except Exception:
         con.execute("rollback")
         raise
+
+
+def has_columns(path: Path, schema: str, table: str, columns: tuple[str, ...]) -> bool:
+    """Whether `schema`.`table` of a warehouse file has every one of `columns`; a missing file or
+    table has none."""
+    if not path.exists():
+        return False
+    con = connect_read_only(path)
+    try:
+        return set(columns) <= column_names(con, schema, table)
+    finally:
+        con.close()
+
+
+def column_names(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    """The columns of `schema`.`table` (none if it does not exist)."""
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return {name for (name,) in rows}
 
 
 def read_tables(path: Path, schema: str, names: list[str]) -> dict[str, pl.DataFrame]:

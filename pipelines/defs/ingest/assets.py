@@ -20,8 +20,10 @@ from pipelines.defs.ingest.partitions import release_partitions
 from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import ReferenceTables, load_reference
 from pipelines.defs.ingest.releases import (
+    DIGEST_UNKNOWN,
     PACKAGE_RELEASE_SCHEMA,
     RAW_OBSERVATION_SCHEMA,
+    RELEASE_DIGEST,
     load_catalogue,
     load_release,
     read_compiled_figures,
@@ -207,6 +209,7 @@ def release_catalogue(context: dg.AssetExecutionContext):
             "observations": pl.DataFrame(schema=RAW_OBSERVATION_SCHEMA),
             "package_releases": pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA),
         },
+        fill={RELEASE_DIGEST: DIGEST_UNKNOWN},
     )
     yield from _write({"releases": catalogue})
 

@@ -84,6 +84,9 @@ OBSERVATION_SCHEMA = {
 # fct_observation recomputes only the figures of releases whose digest changed since it last ran.
 RELEASE_DIGEST = "release_digest"
 RAW_OBSERVATION_SCHEMA = {**OBSERVATION_SCHEMA, RELEASE_DIGEST: pl.Int64}
+# the digest of rows an earlier planwatch loaded, before it kept digests (never a real one: those
+# are not negative); such a release is recomputed when it is next taken
+DIGEST_UNKNOWN = -1
 
 
 def with_release_digest(observations: pl.DataFrame) -> pl.DataFrame:

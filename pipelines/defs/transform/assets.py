@@ -15,7 +15,7 @@ from packaging import version
 from pipelines import config
 from pipelines.config import export_paths
 from pipelines.defs.transform.project import planwatch_dbt_project, project_digest
-from pipelines.lib import spark
+from pipelines.lib import spark, warehouse
 
 # The last generated docs page and the digest of the project it describes (gitignored target/).
 TARGET = config.DBT_PROJECT_DIR / "target"
@@ -25,6 +25,9 @@ DOCS_CACHE = TARGET / "planwatch_docs"
 KEPT_INVOCATIONS = 10
 # The job whose runs take one release: its dbt models run incrementally (models/marts/fct_observation.sql).
 INCREMENTAL_JOB = "ingest_release"
+# What an incremental run of fct_observation reads back from the table it updates: a table built
+# by an earlier planwatch without them is rebuilt whole first.
+INCREMENTAL_COLUMNS = ("release_digest", "vintage_group_id")
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "main": "marts"}
 
 
@@ -75,7 +78,9 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # dbt's unit tests check the SQL, not the data: they run in the test suite
     # (tests/test_attainment.py), not in every build (dbt's advice for production runs)
     build = ["build", "--exclude-resource-type", "unit_test"]
-    if context.run.job_name != INCREMENTAL_JOB:
+    if context.run.job_name != INCREMENTAL_JOB or not warehouse.has_columns(
+        config.build_db_path(), "main", "fct_observation", INCREMENTAL_COLUMNS
+    ):
         # a full build rebuilds the incremental models too (fct_observation); only a run that
         # takes one release recomputes just what it changed
         build.append("--full-refresh")
