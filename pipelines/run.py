@@ -225,9 +225,9 @@ def _print_summary(elapsed: float, run_id: str) -> None:
 
 def _print_documents(published) -> None:
     """What the extractor found in each plan document, and every document it could not read."""
-    import duckdb
+    from pipelines.lib.warehouse import connect_read_only
 
-    con = duckdb.connect(str(published), read_only=True)
+    con = connect_read_only(published)
     try:
         review = con.execute(
             "select review_status, count(*) from mart_extraction_review group by review_status order by 1"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib import warehouse
+
 STATUS_COLOURS = {
     "achieved": "#1a7f37",
     "not_achieved": "#cf222e",
@@ -30,7 +32,7 @@ CARDS_PER_PLAN = 200
 
 def build_report(db: Path, out: Path) -> dict[str, int]:
     """Write out/index.html from the marts of the warehouse file `db`; return counts."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect_read_only(db)
     try:
         plans = _rows(
             con,

@@ -1,6 +1,7 @@
 """dbt models as Dagster assets, keyed by warehouse schema and table (e.g. main/fct_target)."""
 
 import importlib.metadata
+import json
 import shutil
 import sys
 from collections.abc import Mapping
@@ -25,9 +26,6 @@ DOCS_CACHE = TARGET / "planwatch_docs"
 KEPT_INVOCATIONS = 10
 # The job whose runs take one release: its dbt models run incrementally (models/marts/fct_observation.sql).
 INCREMENTAL_JOB = "ingest_release"
-# What an incremental run of fct_observation reads back from the table it updates: a table built
-# by an earlier planwatch without them is rebuilt whole first.
-INCREMENTAL_COLUMNS = ("release_digest", "vintage_group_id")
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "main": "marts"}
 
 
@@ -78,9 +76,7 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # dbt's unit tests check the SQL, not the data: they run in the test suite
     # (tests/test_attainment.py), not in every build (dbt's advice for production runs)
     build = ["build", "--exclude-resource-type", "unit_test"]
-    if context.run.job_name != INCREMENTAL_JOB or not warehouse.has_columns(
-        config.build_db_path(), "main", "fct_observation", INCREMENTAL_COLUMNS
-    ):
+    if context.run.job_name != INCREMENTAL_JOB or incremental_tables_outdated(config.build_db_path()):
         # a full build rebuilds the incremental models too (fct_observation); only a run that
         # takes one release recomputes just what it changed
         build.append("--full-refresh")
@@ -129,6 +125,18 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         context.log.info("dbt docs unchanged since the project last changed: reused")
     shutil.copyfile(cached, target / "index.html")
     prune_invocation_folders()
+
+
+def incremental_tables_outdated(build_db: Path) -> bool:
+    """Whether the table of an incremental model lacks a column its YAML declares: one an earlier
+    planwatch built, which an incremental run could not update (it reads those columns back).
+    Such a table is rebuilt whole once."""
+    manifest = json.loads(planwatch_dbt_project.manifest_path.read_text(encoding="utf-8"))
+    return any(
+        not warehouse.has_columns(build_db, node["schema"], node["alias"], tuple(node["columns"]))
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    )
 
 
 def prune_invocation_folders(keep: int = KEPT_INVOCATIONS) -> None:
