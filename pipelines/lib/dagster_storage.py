@@ -3,7 +3,7 @@
 Dagster's own SQLite event log opens a new SQLAlchemy engine, and with it a new SQLite connection,
 for every statement group: two or three per event. A `make run` of the shipped data stores about
 900 events (one per model, test, release partition and step), and those connections cost about
-5 s of a 28 s run on this 2-core machine. This storage keeps one engine per database file instead:
+4 s of a 25 s run on this 2-core machine. This storage keeps one engine per database file instead:
 the index file, and the newest few run files (each run has its own file; older ones are closed so
 a long-lived daemon or UI does not hold every run's file open).
 
