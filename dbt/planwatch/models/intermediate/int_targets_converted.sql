@@ -25,6 +25,9 @@ indicators as (
 converted as (
     select
         targets.target_id,
+        -- a dense integer key for the attainment models' joins, which hash it far faster than
+        -- the text target_id; it is renumbered at every build, so marts expose only target_id
+        cast(row_number() over (order by targets.target_id) as integer) as target_key,
         targets.plan_id,
         targets.indicator_id,
         targets.region_code,

@@ -17,6 +17,7 @@ labelled as (
     select
         assessed.as_of_date,
         assessed.target_id,
+        assessed.target_key,
         targets.plan_id,
         targets.indicator_id,
         targets.region_code,
@@ -61,7 +62,7 @@ labelled as (
         targets.baseline_year as planned_baseline_year,
         targets.source_ref
     from assessed
-    inner join targets on assessed.target_id = targets.target_id
+    inner join targets on assessed.target_key = targets.target_key
     inner join statuses on assessed.status = statuses.status
 ),
 
@@ -99,9 +100,9 @@ final as (
         cast(status_en as {{ dbt.type_string() }}) as status_en,
         cast(status_order as integer) as status_order,
         cast(
-            lag(status) over (partition by target_id order by as_of_date) as {{ dbt.type_string() }}
+            lag(status) over (partition by target_key order by as_of_date) as {{ dbt.type_string() }}
         ) as previous_status,
-        coalesce(status != lag(status) over (partition by target_id order by as_of_date), false)
+        coalesce(status != lag(status) over (partition by target_key order by as_of_date), false)
             as is_status_change,
         is_final,
         is_latest,

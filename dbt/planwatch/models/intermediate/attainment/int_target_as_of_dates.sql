@@ -8,6 +8,7 @@
 with targets as (
     select
         target_id,
+        target_key,
         plan_id
     from {{ ref('int_targets_converted') }}
 ),
@@ -25,14 +26,14 @@ assessment_date as (
 
 value_dates as (
     select distinct
-        target_id,
+        target_key,
         known_on as as_of_date
     from {{ ref('int_target_values_gathered') }}
 ),
 
 latest as (
     select
-        targets.target_id,
+        targets.target_key,
         assessment_date.latest_as_of_date as as_of_date
     from targets
     cross join assessment_date
@@ -40,7 +41,7 @@ latest as (
 
 plan_dates as (
     select
-        targets.target_id,
+        targets.target_key,
         plans.published_on as as_of_date
     from targets
     inner join plans on targets.plan_id = plans.plan_id
@@ -50,24 +51,26 @@ plan_dates as (
 
 dates as (
     select
-        target_id,
+        target_key,
         as_of_date
     from plan_dates
     union
     select
-        target_id,
+        target_key,
         as_of_date
     from value_dates
     union
     select
-        target_id,
+        target_key,
         as_of_date
     from latest
 )
 
 select
-    dates.target_id,
+    targets.target_id,
+    dates.target_key,
     dates.as_of_date,
     dates.as_of_date = assessment_date.latest_as_of_date as is_latest
 from dates
+inner join targets on dates.target_key = targets.target_key
 cross join assessment_date

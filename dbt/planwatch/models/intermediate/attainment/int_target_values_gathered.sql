@@ -29,6 +29,7 @@ observations as (
 published as (
     select
         targets.target_id,
+        targets.target_key,
         observations.period_start_year,
         observations.period_year,
         observations.period_end_month,
@@ -58,6 +59,7 @@ published as (
 per_capita_targets as (
     select
         targets.target_id,
+        targets.target_key,
         targets.region_code,
         targets.target_year,
         targets.population_base,
@@ -75,6 +77,7 @@ per_capita_targets as (
 numerators as (
     select
         per_capita_targets.target_id,
+        per_capita_targets.target_key,
         per_capita_targets.target_year,
         per_capita_targets.population_base,
         per_capita_targets.denominator_indicator_id,
@@ -90,14 +93,29 @@ numerators as (
         and {{ speaks_for_target('per_capita_targets', 'observations') }}
 ),
 
+denominators as (
+    select distinct
+        denominator_indicator_id,
+        region_code
+    from per_capita_targets
+),
+
+-- only the population series a per-capita target divides by: without this semi-join every
+-- year-end figure of every indicator was hashed for a join that keeps a few
 populations as (
-    select * from observations
-    where period_start_year = period_year and period_end_month = 12
+    select observations.*
+    from observations
+    inner join denominators
+        on
+            observations.indicator_id = denominators.denominator_indicator_id
+            and observations.region_code = denominators.region_code
+    where observations.period_start_year = observations.period_year and observations.period_end_month = 12
 ),
 
 computed as (
     select
         numerators.target_id,
+        numerators.target_key,
         numerators.period_start_year,
         numerators.period_year,
         numerators.period_end_month,
@@ -130,6 +148,7 @@ computed as (
 plan_population_base as (
     select
         target_id,
+        target_key,
         period_start_year,
         period_year,
         period_end_month,
