@@ -31,6 +31,9 @@ def duckdb_memory_limit() -> str:
 RAW_SCHEMA = "raw"
 
 
+# An asset's log message that starts with this is a progress line `make run` prints (pipelines/run.py).
+PROGRESS_PREFIX = "progress: "
+
 # Years outside this window are typing errors in a plan or release, not data.
 MIN_YEAR = 1949
 MAX_YEAR = 2100

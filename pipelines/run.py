@@ -24,6 +24,7 @@ from pipelines.lib.run_lock import build_lock
 TERMINAL = sys.stdout
 KEPT_LOGS = 20  # per-run logs kept in warehouse/build/logs/
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+PASSED_TESTS_EVERY = 2.0  # seconds between two lines counting the data tests passed
 SHOWN_EVENTS = {
     dg.DagsterEventType.STEP_START,
     dg.DagsterEventType.ASSET_MATERIALIZATION,
@@ -126,19 +127,46 @@ def _has_dagster_home() -> bool:
 
 
 def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.Event, started: float) -> None:
+    """Print each step, each table built, each failed check and each progress message of the run;
+    passing data tests are counted on one line every few seconds, so that dbt's testing after
+    the last model is not silent."""
     cursor = None
     shown: set[str] = set()
+    passed = reported = 0
+    last_printed = started
+
+    def show(line: str) -> None:
+        nonlocal last_printed
+        last_printed = time.monotonic()
+        print(f"  [{last_printed - started:6.1f}s] {line}", file=TERMINAL, flush=True)
+
     while True:
         finished = done.is_set()
         connection = instance.get_records_for_run(run_id, cursor=cursor)
         cursor = connection.cursor
         for record in connection.records:
-            line = _describe(record.event_log_entry.dagster_event)
+            entry = record.event_log_entry
+            event = entry.dagster_event
+            if event is None:
+                if entry.user_message.startswith(config.PROGRESS_PREFIX):
+                    show(entry.user_message.removeprefix(config.PROGRESS_PREFIX))
+                continue
+            is_check = event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            if is_check and event.event_specific_data.passed:
+                passed += 1
+                continue
+            line = _describe(event)
             if line in shown:  # a partitioned asset reports once per partition
                 continue
             shown.add(line)
             if line:
-                print(f"  [{time.monotonic() - started:6.1f}s] {line}", file=TERMINAL, flush=True)
+                if passed > reported and event.event_type == dg.DagsterEventType.STEP_START:
+                    show(f"data tests: {passed} passed")  # those of the steps before this one
+                    reported = passed
+                show(line)
+        if passed > reported and (finished or time.monotonic() - last_printed >= PASSED_TESTS_EVERY):
+            show(f"data tests: {passed} passed")
+            reported = passed
         if finished:
             return
         time.sleep(0.3)
@@ -153,8 +181,6 @@ def _describe(event: dg.DagsterEvent | None) -> str | None:
         return f"step {event.step_key} FAILED"
     if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
         evaluation = event.event_specific_data
-        if evaluation.passed:
-            return None
         return f"check FAILED: {evaluation.asset_key.to_user_string()} {evaluation.check_name}"
     materialization = event.event_specific_data.materialization
     meta = materialization.metadata

@@ -3,7 +3,9 @@ the cause, the file and what to do; and a second build waits for the first inste
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -11,6 +13,7 @@ from datetime import date
 
 import duckdb
 
+from pipelines import config
 from pipelines.lib.run_lock import build_lock
 from tests.sourcefiles import set_cell
 
@@ -97,6 +100,11 @@ def test_as_of_builds_beside_the_current_warehouse_and_dates_undated_releases(wo
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "as known on 2023-06-30" in done.stdout
+    # progress counts the data tests as they pass, so the testing after the last model is not silent
+    counted = [int(n) for n in re.findall(r"\] data tests: (\d+) passed", done.stdout)]
+    manifest = json.loads((config.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    dbt_data_tests = sum(node["resource_type"] == "test" for node in manifest["nodes"].values())
+    assert counted and counted == sorted(counted) and counted[-1] >= dbt_data_tests > 0
     as_of = workspace.warehouse / "as-of" / "2023-06-30" / "planwatch.duckdb"
     assert as_of.exists() and not workspace.published.exists()  # beside it, not over it
     con = duckdb.connect(str(as_of), read_only=True)

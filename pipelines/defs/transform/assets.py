@@ -116,6 +116,7 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     stamp = DOCS_CACHE / "project.digest"
     digest = project_digest()
     if not cached.exists() or not stamp.exists() or stamp.read_text() != digest:
+        context.log.info(f"{config.PROGRESS_PREFIX}generating the dbt docs (the dbt project changed) …")
         # on the DuckDB target whichever engine built: the catalog is the build file's, as published
         docs = dbt.cli(["docs", "generate", "--static"], manifest=planwatch_dbt_project.manifest_path).wait()
         DOCS_CACHE.mkdir(parents=True, exist_ok=True)
