@@ -57,8 +57,7 @@ chosen as (
 select
     chosen.as_of_date,
     chosen.is_latest,
-    ranked.*,
-    1 as value_rank
+    ranked.*
 from chosen
 inner join ranked
     on
