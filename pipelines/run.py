@@ -24,7 +24,7 @@ from pipelines.lib.run_lock import build_lock
 TERMINAL = sys.stdout
 KEPT_LOGS = 20  # per-run logs kept in warehouse/build/logs/
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-PASSED_TESTS_EVERY = 2.0  # seconds between two lines counting the data tests passed
+PASSED_TESTS_EVERY = 2.0  # seconds of silence before a line counts the data tests passed
 SHOWN_EVENTS = {
     dg.DagsterEventType.STEP_START,
     dg.DagsterEventType.ASSET_MATERIALIZATION,
@@ -127,9 +127,9 @@ def _has_dagster_home() -> bool:
 
 
 def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.Event, started: float) -> None:
-    """Print each step, each table built, each failed check and each progress message of the run;
-    passing data tests are counted on one line every few seconds, so that dbt's testing after
-    the last model is not silent."""
+    """Print each step, each table built, each failed check and each progress message of the run.
+    Passing data tests and checks are counted on one line after a few silent seconds (dbt tests
+    after its last model) and at the end."""
     cursor = None
     shown: set[str] = set()
     passed = reported = 0
@@ -160,12 +160,9 @@ def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.E
                 continue
             shown.add(line)
             if line:
-                if passed > reported and event.event_type == dg.DagsterEventType.STEP_START:
-                    show(f"data tests: {passed} passed")  # those of the steps before this one
-                    reported = passed
                 show(line)
         if passed > reported and (finished or time.monotonic() - last_printed >= PASSED_TESTS_EVERY):
-            show(f"data tests: {passed} passed")
+            show(f"data tests and checks: {passed} passed")
             reported = passed
         if finished:
             return

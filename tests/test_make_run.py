@@ -101,7 +101,7 @@ def test_as_of_builds_beside_the_current_warehouse_and_dates_undated_releases(wo
     assert done.returncode == 0, done.stderr[-3000:]
     assert "as known on 2023-06-30" in done.stdout
     # progress counts the data tests as they pass, so the testing after the last model is not silent
-    counted = [int(n) for n in re.findall(r"\] data tests: (\d+) passed", done.stdout)]
+    counted = [int(n) for n in re.findall(r"\] data tests and checks: (\d+) passed", done.stdout)]
     manifest = json.loads((config.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     dbt_data_tests = sum(node["resource_type"] == "test" for node in manifest["nodes"].values())
     assert counted and counted == sorted(counted) and counted[-1] >= dbt_data_tests > 0
