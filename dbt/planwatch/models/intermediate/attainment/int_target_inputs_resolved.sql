@@ -50,61 +50,40 @@ assessments as (
     inner join indicators on targets.indicator_id = indicators.indicator_id
 ),
 
--- per target and date, the years each rule reads (each rule's window depends only on the target)
-years_known as (
+-- each yearly value with the rules' windows it falls in (each window depends only on the target)
+annual_windows as (
     select
         annual.target_key,
         annual.as_of_date,
-        -- the first year observed from the baseline year on, before the target year
-        min(
-            case
-                when
-                    annual.period_year >= targets.baseline_year
-                    and annual.period_year < coalesce(targets.target_year, 9999)
-                    then annual.period_year
-            end
-        ) as first_observed_year,
-        -- the last year observed up to the target year: later values do not count for it
-        max(
-            case
-                when
-                    annual.period_year >= targets.baseline_year
-                    and annual.period_year <= coalesce(targets.target_year, 9999)
-                    then annual.period_year
-            end
-        ) as last_observed_year,
-        max(case when annual.is_discontinued then annual.period_year end) as discontinued_after_year,
+        annual.period_year,
+        annual.value,
+        annual.is_discontinued,
+        -- from the baseline year through the target year: later values do not count for a target
+        annual.period_year >= targets.baseline_year
+        and annual.period_year <= coalesce(targets.target_year, 9999) as is_in_target_window,
+        annual.period_year < coalesce(targets.target_year, 9999) as is_before_target_year,
         -- the yearly flows over B+1..T of a cumulative target
-        sum(
-            case
-                when
-                    targets.target_kind = 'cumulative'
-                    and annual.period_year > targets.baseline_year
-                    and annual.period_year <= targets.target_year
-                    then annual.value
-            end
-        ) as summed_value,
-        sum(
-            case
-                when
-                    targets.target_kind = 'cumulative'
-                    and annual.period_year > targets.baseline_year
-                    and annual.period_year <= targets.target_year
-                    then 1
-            end
-        ) as n_years,
-        max(
-            case
-                when
-                    targets.target_kind = 'cumulative'
-                    and annual.period_year > targets.baseline_year
-                    and annual.period_year <= targets.target_year
-                    then annual.period_year
-            end
-        ) as flow_last_year
+        targets.target_kind = 'cumulative'
+        and annual.period_year > targets.baseline_year
+        and annual.period_year <= targets.target_year as is_summed_flow
     from annual
     inner join targets on annual.target_key = targets.target_key
-    group by annual.target_key, annual.as_of_date
+),
+
+-- per target and date, the years each rule reads
+years_known as (
+    select
+        target_key,
+        as_of_date,
+        -- the first year observed from the baseline year on, before the target year
+        min(case when is_in_target_window and is_before_target_year then period_year end) as first_observed_year,
+        max(case when is_in_target_window then period_year end) as last_observed_year,
+        max(case when is_discontinued then period_year end) as discontinued_after_year,
+        sum(case when is_summed_flow then value end) as summed_value,
+        sum(case when is_summed_flow then 1 end) as n_years,
+        max(case when is_summed_flow then period_year end) as flow_last_year
+    from annual_windows
+    group by target_key, as_of_date
 ),
 
 baselines as (
