@@ -169,8 +169,8 @@ def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.E
         time.sleep(0.3)
 
 
-def _describe(event: dg.DagsterEvent | None) -> str | None:
-    if event is None or event.event_type not in SHOWN_EVENTS:
+def _describe(event: dg.DagsterEvent) -> str | None:
+    if event.event_type not in SHOWN_EVENTS:
         return None
     if event.event_type == dg.DagsterEventType.STEP_START:
         return f"step {event.step_key} started"

@@ -10,6 +10,7 @@ import pytest
 from pipelines.defs.ingest.releases import release_fingerprints
 from tests.bad_release_corpus import CORPUS
 from tests.release_packages import SHAPES
+from tests.sourcefiles import read_rows, set_cell, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -135,7 +136,6 @@ def test_one_release_refreshes_fct_observation_incrementally_as_a_full_build_wou
     """fct_observation is incremental: a run taking one release recomputes only the vintage
     groups changed releases give or gave, and ends with what a full build gives. A release taken
     again unchanged recomputes nothing."""
-    from tests.sourcefiles import read_rows, set_cell, write_rows
 
     assert workspace.build().success
     build_db = workspace.warehouse / "build" / "planwatch.duckdb"
@@ -204,8 +204,6 @@ def test_a_warehouse_built_before_release_digests_takes_a_release(workspace):
     """A warehouse an earlier planwatch built (no release_digest, no vintage_group_id) takes a
     release: the first such run rebuilds fct_observation whole, the next ones incrementally, and
     the figures of releases loaded before digests existed stay."""
-    from tests.sourcefiles import set_cell
-
     assert workspace.build().success
     build_db = workspace.warehouse / "build" / "planwatch.duckdb"
     con = duckdb.connect(str(build_db))
