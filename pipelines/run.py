@@ -129,7 +129,7 @@ def _has_dagster_home() -> bool:
 def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.Event, started: float) -> None:
     """Print each step, each table built, each failed check and each progress message of the run.
     Passing data tests and checks are counted on one line after a few silent seconds (dbt tests
-    after its last model) and at the end."""
+    after its last model), before a progress message and at the end."""
     cursor = None
     shown: set[str] = set()
     passed = reported = 0
@@ -140,6 +140,12 @@ def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.E
         last_printed = time.monotonic()
         print(f"  [{last_printed - started:6.1f}s] {line}", file=TERMINAL, flush=True)
 
+    def show_passed() -> None:
+        nonlocal reported
+        if passed > reported:
+            show(f"data tests and checks: {passed} passed")
+            reported = passed
+
     while True:
         finished = done.is_set()
         connection = instance.get_records_for_run(run_id, cursor=cursor)
@@ -149,6 +155,7 @@ def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.E
             event = entry.dagster_event
             if event is None:
                 if entry.user_message.startswith(config.PROGRESS_PREFIX):
+                    show_passed()  # those before this next phase (the dbt docs)
                     show(entry.user_message.removeprefix(config.PROGRESS_PREFIX))
                 continue
             is_check = event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
@@ -161,9 +168,8 @@ def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.E
             shown.add(line)
             if line:
                 show(line)
-        if passed > reported and (finished or time.monotonic() - last_printed >= PASSED_TESTS_EVERY):
-            show(f"data tests and checks: {passed} passed")
-            reported = passed
+        if finished or time.monotonic() - last_printed >= PASSED_TESTS_EVERY:
+            show_passed()
         if finished:
             return
         time.sleep(0.3)
