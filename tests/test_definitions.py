@@ -52,9 +52,13 @@ EXPECTED_ASSET_KEYS = {
             "int_observations_dated",
             "int_target_values_gathered",
             "int_target_as_of_dates",
+            "int_targets_to_assess",
+            "int_target_dates_to_assess",
             "int_target_series_as_of",
             "int_target_inputs_resolved",
             "int_targets_assessed",
+            "int_attainment_built_targets",
+            "int_attainment_built_values",
         ]
     ),
     "main/attainment_statuses",

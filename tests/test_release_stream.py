@@ -200,6 +200,106 @@ def test_one_release_refreshes_fct_observation_incrementally_as_a_full_build_wou
     ]
 
 
+def build_rows(build_db, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+ATTAINMENT_MARTS = ["mart_attainment_history", "mart_target_attainment", "mart_plan_scorecard"]
+
+
+def test_one_release_reassesses_only_the_targets_it_touches_as_a_full_build_would(workspace):
+    """The attainment history is incremental by target: a run taking one release reassesses at
+    every date only the targets whose values it changed, and, when it moves the latest release
+    date, every other target at that date only; the marts then hold what a full build gives."""
+    assert workspace.build().success
+    build_db = workspace.warehouse / "build" / "planwatch.duckdb"
+    (targets,) = build_rows(build_db, "select count(*) from main.fct_target")[0]
+
+    def reassessed() -> dict[str, tuple[bool, bool]]:
+        return {
+            t: (all_dates, latest)
+            for t, all_dates, latest in build_rows(
+                build_db, "select * exclude (target_key) from intermediate.int_targets_to_assess"
+            )
+        }
+
+    # a sentinel in an earlier row of a target no step below gives a value: a run that
+    # reassessed it at every date would replace it
+    con = duckdb.connect(str(build_db))
+    try:
+        sentinel = con.execute(
+            "update main.mart_attainment_history set source_ref = 'SYNTHETIC sentinel' "
+            "where target_id = 'sz-ip-14fyp-01' and as_of_date = (select min(as_of_date) "
+            "from main.mart_attainment_history where target_id = 'sz-ip-14fyp-01') returning as_of_date"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(sentinel) == 1
+
+    def sentinel_kept() -> bool:
+        return build_rows(
+            build_db,
+            "select count(*) from main.mart_attainment_history where source_ref = 'SYNTHETIC sentinel'",
+        ) == [(1,)]
+
+    # a release taken again unchanged: no target is reassessed
+    assert workspace.ingest_release("sz-ip-conference-2022-04-27").success
+    assert reassessed() == {} and sentinel_kept()
+
+    # a corrected figure (PCT applications, Shenzhen, 2019: a 13th Five-Year Plan target's
+    # window): the targets on that series only, at every date; the latest release did not move
+    ((pct_release,),) = build_rows(
+        build_db,
+        "select release_id from main.fct_observation where indicator_id = 'pct_applications' "
+        "and region_code = '440300' and period_year = 2019 and value_as_published = 17459",
+    )
+    figures = workspace.sources / "releases" / "figures" / "published_figures.csv"
+    set_cell(
+        figures, {"region": "Shenzhen", "indicator": "PCT国际专利申请量", "year": "2019"}, "value", "17460"
+    )
+    assert workspace.ingest_release(pct_release).success
+    corrected = reassessed()
+    pct_targets = {
+        t
+        for (t,) in build_rows(
+            build_db,
+            "select target_id from main.fct_target "
+            "where indicator_id = 'pct_applications' and region_code = '440300'",
+        )
+    }
+    assert corrected and set(corrected) <= pct_targets, corrected
+    assert all(all_dates and not latest for all_dates, latest in corrected.values())
+    assert sentinel_kept()
+
+    # a new release published after every other (SYNTHETIC, 2026-03-01): the targets it gives
+    # values for at every date, every other target at the new latest date only
+    package = SHAPES["long_csv"](workspace.sources / "releases" / "packages")
+    assert workspace.ingest_release(package.name).success
+    moved = reassessed()
+    assert len(moved) == targets and all(latest for _, latest in moved.values())
+    touched = {t for t, (all_dates, _) in moved.items() if all_dates}
+    assert "zz-ip-services-2023-07" in touched and len(touched) < targets / 2, touched
+    assert sentinel_kept(), "an earlier row of a target the release gives no value for was recomputed"
+    assert workspace.query(
+        "select max(as_of_date) from mart_attainment_history where is_latest"
+    ) == workspace.query("select max(as_of_date) from mart_attainment_history")
+
+    incremental = {m: build_rows(build_db, f"select * from main.{m} order by all") for m in ATTAINMENT_MARTS}
+    assert workspace.build().success  # a full build (--full-refresh) of the same sources
+    full = {m: build_rows(build_db, f"select * from main.{m} order by all") for m in ATTAINMENT_MARTS}
+    assert not sentinel_kept()
+    for mart in ATTAINMENT_MARTS:
+        assert len(incremental[mart]) == len(full[mart]), mart
+        differing = [(a, b) for a, b in zip(incremental[mart], full[mart], strict=True) if a != b]
+        allowed = 1 if mart == "mart_attainment_history" else 0  # the sentinel's row
+        assert len(differing) == allowed, (mart, differing[:2])
+        assert all("SYNTHETIC sentinel" in a for a, _ in differing)
+
+
 def test_a_warehouse_built_before_release_digests_takes_a_release(workspace):
     """A warehouse an earlier planwatch built (no release_digest, no vintage_group_id) takes a
     release: the first such run rebuilds fct_observation whole, the next ones incrementally, and

@@ -1,6 +1,37 @@
 {#- Every target's status as known at each date a value speaking for it became known (and at
     the latest release), counting only releases published by then: when a target turned
-    achieved, fell behind or was revised. previous_status shows the change. -#}
+    achieved, fell behind or was revised. previous_status shows the change.
+
+    Incremental, by target. A full build (--full-refresh: make run, job build_warehouse) builds
+    every row. A build that takes one release (job ingest_release) replaces the rows of the
+    targets int_targets_to_assess names: every row of a target assessed again at every date;
+    for a target assessed again at the new latest date only, its earlier rows are kept (its
+    values did not change, so neither did its status at those dates) but for the old latest
+    row where that date is no longer one of its assessment dates, and the new row is added.
+    previous_status is computed over the rows kept and the rows assessed together. -#}
+-- an incremental build reads these (below); a full build does not, but the order stays the same
+-- depends_on: {{ ref('int_targets_to_assess') }}
+-- depends_on: {{ ref('int_target_as_of_dates') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('append' if target.type == 'spark' else 'delete+insert'),
+    unique_key='target_id',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_removed_targets(this) }}"
+) }}
+
+{#- the columns every row has, assessed in this build or kept from the last -#}
+{%- set carried_columns = [
+    'as_of_date', 'target_id', 'plan_id', 'indicator_id', 'region_code', 'target_kind', 'attribute',
+    'baseline_year', 'baseline_value', 'target_year', 'target_value', 'unit', 'latest_year', 'latest_value',
+    'latest_release_id', 'expected_value', 'attainment_ratio', 'pace_ratio', 'projected_value',
+    'required_annual_growth', 'status', 'status_zh', 'provisional', 'partial_period', 'stale', 'discontinued',
+    'baseline_substituted', 'concept_mismatch', 'approximate', 'status_en', 'status_order', 'is_final',
+    'cumulative_value', 'required_annual_amount', 'period_elapsed_share', 'observed_annual_growth',
+    'latest_value_basis', 'latest_qualifier', 'latest_known_on', 'derived', 'doubtful', 'planned_baseline_year',
+    'source_ref'
+] %}
+
 with assessed as (
     select * from {{ ref('int_targets_assessed') }}
 ),
@@ -66,7 +97,7 @@ labelled as (
     inner join statuses on assessed.status = statuses.status
 ),
 
-final as (
+assessed_rows as (
     select
         cast(as_of_date as date) as as_of_date,
         cast(target_id as {{ dbt.type_string() }}) as target_id,
@@ -99,11 +130,6 @@ final as (
         approximate,
         cast(status_en as {{ dbt.type_string() }}) as status_en,
         cast(status_order as integer) as status_order,
-        cast(
-            lag(status) over (partition by target_key order by as_of_date) as {{ dbt.type_string() }}
-        ) as previous_status,
-        coalesce(status != lag(status) over (partition by target_key order by as_of_date), false)
-            as is_status_change,
         is_final,
         is_latest,
         cast(cumulative_value as double) as cumulative_value,
@@ -116,8 +142,66 @@ final as (
         derived,
         doubtful,
         cast(planned_baseline_year as integer) as planned_baseline_year,
-        cast(source_ref as {{ dbt.type_string() }}) as source_ref
+        cast(source_ref as {{ dbt.type_string() }}) as source_ref,
+        target_key
     from labelled
+),
+
+{% if is_incremental() %}
+    to_assess as (
+        select * from {{ ref('int_targets_to_assess') }}
+    ),
+
+    as_of_dates as (
+        select * from {{ ref('int_target_as_of_dates') }}
+    ),
+
+    -- the earlier rows of a target assessed again at the new latest date only: unchanged, and no
+    -- longer the latest; the old latest row goes where its date is no longer an assessment date
+    -- (the join on the dates)
+    kept_rows as (
+        select
+            {%- for column in carried_columns %}
+                previous.{{ column }},
+            {%- endfor %}
+            false as is_latest,
+            to_assess.target_key
+        from {{ this }} as previous
+        inner join to_assess on previous.target_id = to_assess.target_id
+        inner join as_of_dates
+            on
+                to_assess.target_key = as_of_dates.target_key
+                and previous.as_of_date = as_of_dates.as_of_date
+        where not to_assess.reassess_all_dates
+    ),
+{% endif %}
+
+all_rows as (
+    select
+        {%- for column in carried_columns %}
+            {{ column }},
+        {%- endfor %}
+        is_latest,
+        target_key
+    from assessed_rows
+    {% if is_incremental() %}
+        union all
+        select * from kept_rows
+    {% endif %}
+),
+
+final as (
+    select
+        {%- for column in carried_columns %}
+            {{ column }},
+        {%- endfor %}
+        is_latest,
+        cast(
+            lag(status) over (partition by target_key order by as_of_date) as {{ dbt.type_string() }}
+        ) as previous_status,
+        coalesce(status != lag(status) over (partition by target_key order by as_of_date), false)
+            as is_status_change
+    from all_rows
 )
 
 select * from final

@@ -1,4 +1,5 @@
-{#- One row per target and assessment date with what the rules need (METHOD.md, Inputs):
+{#- One row per target and assessment date this build assesses (int_target_dates_to_assess)
+    with what the rules need (METHOD.md, Inputs):
     the baseline (stated by the plan; else observed in the baseline year; else the next year
     observed, flagged baseline_substituted), the latest value after the baseline, and for
     cumulative targets the running sum S(t) of the flow over B+1..t (or a published total
@@ -18,7 +19,7 @@ indicators as (
 ),
 
 as_of_dates as (
-    select * from {{ ref('int_target_as_of_dates') }}
+    select * from {{ ref('int_target_dates_to_assess') }}
 ),
 
 series as (

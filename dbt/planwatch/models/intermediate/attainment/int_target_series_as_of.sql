@@ -1,9 +1,9 @@
-{#- For each target and assessment date: one value per year, chosen among the values known on
-    that date. A full-year value beats a part-year one; then the basis (see
-    int_target_values_gathered); then the vintage precedence of var vintage_precedence
-    (macros/vintage_order.sql: by default final over provisional, official over press, then
-    the most recent release, so that a revision replaces what it revises). Multi-year totals are kept apart
-    (is_multi_year_total) for cumulative targets.
+{#- For each target and assessment date this build assesses (int_target_dates_to_assess):
+    one value per year, chosen among the values known on that date. A full-year value beats a
+    part-year one; then the basis (see int_target_values_gathered); then the vintage precedence
+    of var vintage_precedence (macros/vintage_order.sql: by default final over provisional,
+    official over press, then the most recent release, so that a revision replaces what it
+    revises). Multi-year totals are kept apart (is_multi_year_total) for cumulative targets.
     The order of preference does not depend on the date, so each candidate is ranked once
     (preference), and a date keeps the best-ranked candidate it knows: a narrow min() by group
     instead of a window that sorts every wide row once per date (at county scale a target has
@@ -12,11 +12,18 @@
 {#- A table, not a view: several later models read it, and a view would be computed again
     for each (at county scale that was most of the attainment models' time). -#}
 with as_of_dates as (
-    select * from {{ ref('int_target_as_of_dates') }}
+    select * from {{ ref('int_target_dates_to_assess') }}
+),
+
+-- only the targets this build assesses (all in a full build; int_targets_to_assess)
+assessed_targets as (
+    select distinct target_key from as_of_dates
 ),
 
 candidates as (
-    select * from {{ ref('int_target_values_gathered') }}
+    select values_gathered.*
+    from {{ ref('int_target_values_gathered') }} as values_gathered
+    inner join assessed_targets on values_gathered.target_key = assessed_targets.target_key
 ),
 
 ranked as (
