@@ -10,7 +10,9 @@ Everything it generates is SYNTHETIC and labelled so (regions, indicators, plans
 3. The real pipeline: the Dagster job `make run` runs (build_warehouse over every release
    partition, in process), into a temporary warehouse.
 4. The floor: ../shared/benchmarks/floor/floor.sql over the Parquet files, in this process.
-5. One new release of 1 % of the rows, taken as the sensor takes it (job ingest_release).
+5. Two new releases, each taken as the sensor takes it (job ingest_release): a revision of 1 % of
+   the rows, published after all others (every target gets a new latest assessment date), then a
+   correction of one county's figures on the same day (only that county's targets are reassessed).
 
 It prints per stage times, peak RSS of the whole process tree (this process and dbt's), the
 warehouse size, every figure as a ratio to the floor and the goals of issue 10 beside them, and
@@ -46,6 +48,7 @@ PLANS = {
     "increment": ("synthetic-national-2016", 2016, 2020, "2016-03-01"),
     "level_at_least": ("synthetic-national-2021", 2021, 2025, "2021-03-01"),
 }
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}  # dbt's lines go to the log
 GOALS = {"attainment": 1.5, "end_to_end": 3.0, "peak_gib": 8.0, "new_release_share": 0.10}
 # what the floor computes: the target-attainment mart and every dbt model it is built from
 ATTAINMENT_MART = "model.planwatch.mart_target_attainment"
@@ -197,23 +200,68 @@ def _write_manifest(folder: Path, year: int, vintage: int, published_on: str, ti
 
 
 def add_new_release(data: Path, sources: Path) -> tuple[str, int]:
-    """A SYNTHETIC revision of 1 % of the rows: the latest year's figures of 1 % of the series."""
+    """A SYNTHETIC revision of 1 % of the rows: the latest year's figures of 1 % of the series.
+
+    Published after every other release, it moves the latest assessment date of every target."""
+    return _write_release(
+        data,
+        sources,
+        "synthetic-2025-revision",
+        where="vintage = 0 and year = 2025",
+        limit_share=0.01,
+        year=2025,
+        published_on="2026-10-15",
+        title=f"{LABEL} county statistics 2025, revision",
+    )
+
+
+def add_correction(data: Path, sources: Path) -> tuple[str, int]:
+    """A SYNTHETIC correction of one county's 2024 figures, published the same day as the revision:
+    it touches that county's targets only and moves no assessment date."""
+    return _write_release(
+        data,
+        sources,
+        "synthetic-2024-county-correction",
+        where=f"vintage = 0 and year = 2024 and region = (select max(region) from {_obs(data)})",
+        limit_share=1.0,
+        year=2024,
+        published_on="2026-10-15",
+        title=f"{LABEL} county statistics 2024, correction of one county",
+    )
+
+
+def _obs(data: Path) -> str:
+    return f"read_parquet('{data}/observations.parquet')"
+
+
+def _write_release(
+    data: Path,
+    sources: Path,
+    release_id: str,
+    *,
+    where: str,
+    limit_share: float,
+    year: int,
+    published_on: str,
+    title: str,
+) -> tuple[str, int]:
+    """One more SYNTHETIC release package: the floor's figures selected by `where` (at most
+    `limit_share` of all rows), 2 % higher. Returns its id and rows."""
     import duckdb
 
-    release_id = "synthetic-2025-revision"
     folder = sources / "releases" / "packages" / release_id
     folder.mkdir(parents=True)
     con = duckdb.connect()
-    total = con.execute(f"select count(*) from read_parquet('{data}/observations.parquet')").fetchone()[0]
+    total = con.execute(f"select count(*) from {_obs(data)}").fetchone()[0]
     con.execute(f"""
         copy (select {REGION_BASE} + region as 地区, '{LABEL} 指标 ' || indicator as 指标, year as 年份,
                      cast(value * 1.02 as varchar) as 数值, '件' as 单位, '{LABEL} revision' as 备注
-              from read_parquet('{data}/observations.parquet')
-              where vintage = 0 and year = 2025
-              limit {total // 100})
+              from {_obs(data)}
+              where {where}
+              limit {int(total * limit_share)})
         to '{folder}/figures.csv' (header true)""")
     rows = con.execute(f"select count(*) from read_csv('{folder}/figures.csv')").fetchone()[0]
-    _write_manifest(folder, 2025, 3, "2026-10-15", f"{LABEL} county statistics 2025, revision")
+    _write_manifest(folder, year, 4, published_on, title)
     return release_id, rows
 
 
@@ -230,6 +278,60 @@ def run_floor(data: Path):
         if result is not None:
             result.fetchall()
     return time.perf_counter() - started, con
+
+
+class TakenRelease:
+    """One release taken as the sensor takes it (job ingest_release), and what it cost."""
+
+    def __init__(self, release_id: str, rows: int, run, seconds: float, peak: int, steps, nodes):
+        self.release_id, self.rows, self.run, self.seconds, self.peak = release_id, rows, run, seconds, peak
+        self.steps, self.nodes = steps, nodes
+        self.reassessed = _targets_reassessed()
+
+    def report(self, figures: int, full_build: float) -> None:
+        share, goal = self.seconds / full_build, GOALS["new_release_share"]
+        print(
+            f"\nrelease {self.release_id} ({self.rows:,} rows, {self.rows / figures:.2%} of the figures), "
+            f"job ingest_release: {'ok' if self.run.success else 'FAILED'} in {self.seconds:.1f} s = "
+            f"{share:.0%} of the full build (goal ≤ {goal:.0%}: {'met' if share <= goal else 'NOT met'}); "
+            f"peak {self.peak / 2**30:.2f} GiB; {self.reassessed[0]:,} of {self.reassessed[1]:,} targets "
+            "reassessed"
+        )
+        for step, seconds in sorted(self.steps.items(), key=lambda kv: -kv[1]):
+            print(f"  step {step:<47} {seconds:8.1f} s")
+        for layer, seconds in sorted(by_layer(self.nodes).items()):
+            print(f"  dbt {layer + ' (node time)':<47} {seconds:8.1f} s")
+        slowest = sorted(self.nodes.items(), key=lambda kv: -kv[1])[:6]
+        print("  slowest dbt nodes: " + ", ".join(f"{u.split('.')[-1]} {t:.1f} s" for u, t in slowest))
+
+
+def take_release(instance, sources: Path, log: Path, release_id: str, rows: int) -> TakenRelease:
+    from pipelines.definitions import defs
+    from pipelines.defs.ingest.partitions import register_releases
+
+    with PeakRss() as rss:
+        since = time.time()
+        started = time.perf_counter()
+        register_releases(instance, sources)
+        with log.open("a") as out, contextlib.redirect_stdout(out):
+            run = defs.resolve_job_def("ingest_release").execute_in_process(
+                instance=instance, raise_on_error=False, run_config=QUIET, partition_key=release_id
+            )
+        seconds = time.perf_counter() - started
+    return TakenRelease(
+        release_id, rows, run, seconds, rss.peak, step_times(instance, run.run_id), dbt_node_times(since)
+    )
+
+
+def _targets_reassessed() -> tuple[int, int]:
+    """Targets the last build reassessed (int_targets_to_assess) and all targets, from the build file."""
+    import duckdb
+
+    with duckdb.connect(os.environ["PLANWATCH_BUILD_DB"], read_only=True) as con:
+        return con.execute(
+            "select (select count(*) from intermediate.int_targets_to_assess), "
+            "(select count(*) from main.fct_target)"
+        ).fetchone()
 
 
 def step_times(instance, run_id: str) -> dict[str, float]:
@@ -400,7 +502,6 @@ def report(data: Path, sources: Path, warehouse: Path, packages: int) -> None:
     from pipelines.definitions import defs
     from pipelines.defs.ingest.partitions import all_partitions_tags, register_releases
 
-    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     instance = dg.DagsterInstance.ephemeral()
     log = warehouse.parent / "pipeline.log"
     print(f"  running the pipeline (log: {log}) …", flush=True)
@@ -410,7 +511,7 @@ def report(data: Path, sources: Path, warehouse: Path, packages: int) -> None:
         keys = register_releases(instance, sources)
         with log.open("w") as out, contextlib.redirect_stdout(out):  # dbt's lines go to the log
             result = defs.resolve_job_def("build_warehouse").execute_in_process(
-                instance=instance, raise_on_error=False, run_config=quiet, tags=all_partitions_tags(keys)
+                instance=instance, raise_on_error=False, run_config=QUIET, tags=all_partitions_tags(keys)
             )
         pipeline = time.perf_counter() - started
         if not result.success:
@@ -426,18 +527,9 @@ def report(data: Path, sources: Path, warehouse: Path, packages: int) -> None:
     ).fetchone()
     floor.close()
 
-    release_id, release_rows = add_new_release(data, sources)
-    with PeakRss() as rss:
-        since = time.time()
-        started = time.perf_counter()
-        register_releases(instance, sources)
-        with log.open("a") as out, contextlib.redirect_stdout(out):
-            new = defs.resolve_job_def("ingest_release").execute_in_process(
-                instance=instance, raise_on_error=False, run_config=quiet, partition_key=release_id
-            )
-        refresh = time.perf_counter() - started
-    release_steps = step_times(instance, new.run_id)
-    release_nodes = dbt_node_times(since)
+    taken = [
+        take_release(instance, sources, log, *add(data, sources)) for add in (add_new_release, add_correction)
+    ]
     size = sum(f.stat().st_size for f in (warehouse / "current").resolve().rglob("*") if f.is_file())
 
     def line(name: str, seconds: float, goal: float | None = None) -> None:
@@ -465,19 +557,8 @@ def report(data: Path, sources: Path, warehouse: Path, packages: int) -> None:
         f"{'met' if peak_gib <= GOALS['peak_gib'] else 'NOT met'})"
     )
     print(f"  warehouse published: {size / 2**30:.2f} GiB (database, Parquet, docs, report)")
-    share, goal = refresh / pipeline, GOALS["new_release_share"]
-    print(
-        f"\none new release ({release_rows:,} rows, {release_rows / figures:.1%} of the figures), job "
-        f"ingest_release: {'ok' if new.success else 'FAILED'} in {refresh:.1f} s = {share:.0%} of the "
-        f"full build (goal ≤ {goal:.0%}: {'met' if share <= goal else 'NOT met'}); "
-        f"peak {rss.peak / 2**30:.2f} GiB"
-    )
-    for step, seconds in sorted(release_steps.items(), key=lambda kv: -kv[1]):
-        print(f"  step {step:<47} {seconds:8.1f} s")
-    for layer, seconds in sorted(by_layer(release_nodes).items()):
-        print(f"  dbt {layer + ' (node time)':<47} {seconds:8.1f} s")
-    slowest = sorted(release_nodes.items(), key=lambda kv: -kv[1])[:6]
-    print("  slowest dbt nodes: " + ", ".join(f"{u.split('.')[-1]} {t:.1f} s" for u, t in slowest))
+    for release in taken:
+        release.report(figures, pipeline)
     print("\nstatuses against the floor's, every target:")
     for kind, n, equal, differences, equal_within in statuses:
         print(
