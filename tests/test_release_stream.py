@@ -132,14 +132,28 @@ def fct_observation_rows(build_db) -> list[tuple]:
         con.close()
 
 
-def test_one_release_refreshes_fct_observation_incrementally_as_a_full_build_would(workspace):
-    """fct_observation is incremental: a run taking one release recomputes only the vintage
-    groups changed releases give or gave, and ends with what a full build gives. A release taken
-    again unchanged recomputes nothing."""
+def build_rows(build_db, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
 
+
+ATTAINMENT_MARTS = ["mart_attainment_history", "mart_target_attainment", "mart_plan_scorecard"]
+HISTORY_SENTINEL_TARGET = "sz-ip-14fyp-01"  # a 14th Five-Year Plan target no step below gives a value
+
+
+def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(workspace):
+    """A run taking one release is incremental and ends with what a full build gives:
+    - fct_observation recomputes only the vintage groups changed releases give or gave;
+    - the attainment history reassesses at every date only the targets whose values the release
+      changed and, when it moves the latest release date, every other target at that date only.
+    A release taken again unchanged recomputes nothing."""
     assert workspace.build().success
     build_db = workspace.warehouse / "build" / "planwatch.duckdb"
     figures = workspace.sources / "releases" / "figures" / "published_figures.csv"
+    (targets,) = build_rows(build_db, "select count(*) from main.fct_target")[0]
     con = duckdb.connect(str(build_db))
     try:
         # a release of published_figures.csv whose current figure for some group has an older vintage
@@ -157,123 +171,63 @@ def test_one_release_refreshes_fct_observation_incrementally_as_a_full_build_wou
             "order by all limit 1",
             [release],
         ).fetchone()
-        # a sentinel in a group no step below changes: a run that recomputed it would remove it
+        # sentinels a run that recomputed their rows would remove: a figure of a group no step
+        # below changes, and the earliest assessment of a target no step below gives a value
         untouched = con.execute(
             "update main.fct_observation set note = 'SYNTHETIC sentinel' where observation_id = ("
             "select min(observation_id) from main.fct_observation where release_id like 'cnipa%' "
             "and region_code <> '440300') returning observation_id, release_id"
         ).fetchall()
-    finally:
-        con.close()
-    assert len(untouched) == 1
-    # its release taken again as it is: same rows, same digest, nothing recomputed
-    assert workspace.ingest_release(untouched[0][1]).success
-    assert workspace.query("select count(*) from fct_observation where note = 'SYNTHETIC sentinel'") == [(1,)]
-
-    # a revision withdraws two figures of that release: one group flips vintage, one vanishes
-    header, rows = read_rows(figures)
-    before = release_fingerprints(workspace.sources)
-    write_rows(figures, header, [r for i, r in enumerate(rows) if i + 2 not in (flipped_line, vanished_line)])
-    moved = {r for r, digest in release_fingerprints(workspace.sources).items() if before[r] != digest}
-    assert release in moved and len(moved) > 1, "the sensor would not re-take releases whose lines moved"
-    assert workspace.ingest_release(release).success
-    # a figure of another release is corrected
-    pct_2021 = {"region": "Shenzhen", "indicator": "PCT国际专利申请量", "year": "2021"}
-    set_cell(figures, pct_2021, "value", "17999")
-    assert workspace.ingest_release("sz-ip-conference-2022-04-27").success
-    # a new release package
-    package = SHAPES["long_csv"](workspace.sources / "releases" / "packages")
-    assert workspace.ingest_release(package.name).success
-
-    incremental = fct_observation_rows(build_db)
-    sentinel = workspace.query("select note from fct_observation where observation_id = ?", [untouched[0][0]])
-    assert sentinel == [("SYNTHETIC sentinel",)], "a group no changed release gives was recomputed"
-    assert workspace.query("select count(*) from fct_observation where value_as_published = 17999") == [(1,)]
-    assert workspace.build().success  # a full build (--full-refresh) of the same sources
-    full = fct_observation_rows(build_db)
-    assert workspace.query("select count(*) from fct_observation where note = 'SYNTHETIC sentinel'") == [(0,)]
-    # the same rows, vintages and current flags, but for the sentinel's note
-    assert len(incremental) == len(full)
-    differing = [(a, b) for a, b in zip(incremental, full, strict=True) if a != b]
-    assert len(differing) == 1 and "SYNTHETIC sentinel" in differing[0][0], [
-        (i, x, y) for a, b in differing[:3] for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y
-    ]
-
-
-def build_rows(build_db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(build_db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-ATTAINMENT_MARTS = ["mart_attainment_history", "mart_target_attainment", "mart_plan_scorecard"]
-
-
-def test_one_release_reassesses_only_the_targets_it_touches_as_a_full_build_would(workspace):
-    """The attainment history is incremental by target: a run taking one release reassesses at
-    every date only the targets whose values it changed, and, when it moves the latest release
-    date, every other target at that date only; the marts then hold what a full build gives."""
-    assert workspace.build().success
-    build_db = workspace.warehouse / "build" / "planwatch.duckdb"
-    (targets,) = build_rows(build_db, "select count(*) from main.fct_target")[0]
-
-    def reassessed() -> dict[str, tuple[bool, bool]]:
-        return {
-            t: (all_dates, latest)
-            for t, all_dates, latest in build_rows(
-                build_db, "select * exclude (target_key) from intermediate.int_targets_to_assess"
-            )
-        }
-
-    # a sentinel in an earlier row of a target no step below gives a value: a run that
-    # reassessed it at every date would replace it
-    con = duckdb.connect(str(build_db))
-    try:
-        sentinel = con.execute(
+        assessed = con.execute(
             "update main.mart_attainment_history set source_ref = 'SYNTHETIC sentinel' "
-            "where target_id = 'sz-ip-14fyp-01' and as_of_date = (select min(as_of_date) "
-            "from main.mart_attainment_history where target_id = 'sz-ip-14fyp-01') returning as_of_date"
+            "where target_id = $t and as_of_date = (select min(as_of_date) "
+            "from main.mart_attainment_history where target_id = $t) returning as_of_date",
+            {"t": HISTORY_SENTINEL_TARGET},
         ).fetchall()
     finally:
         con.close()
-    assert len(sentinel) == 1
+    assert len(untouched) == 1 and len(assessed) == 1
 
-    def sentinel_kept() -> bool:
+    def reassessed() -> dict[str, tuple[bool, bool]]:
+        """target_id: (reassessed at every date, reassessed at the latest date), as the last run chose."""
+        rows = build_rows(build_db, "select * exclude (target_key) from intermediate.int_targets_to_assess")
+        assert HISTORY_SENTINEL_TARGET not in {t for t, all_dates, _ in rows if all_dates}, rows
+        return {t: (all_dates, latest) for t, all_dates, latest in rows}
+
+    def sentinels_kept() -> bool:
         return build_rows(
             build_db,
-            "select count(*) from main.mart_attainment_history where source_ref = 'SYNTHETIC sentinel'",
-        ) == [(1,)]
+            "select (select count(*) from main.fct_observation where note = 'SYNTHETIC sentinel'), "
+            "(select count(*) from main.mart_attainment_history where source_ref = 'SYNTHETIC sentinel')",
+        ) == [(1, 1)]
 
-    # a release taken again unchanged: no target is reassessed
-    assert workspace.ingest_release("sz-ip-conference-2022-04-27").success
-    assert reassessed() == {} and sentinel_kept()
+    # the sentinel's release taken again as it is: same rows, same digest, nothing recomputed
+    assert workspace.ingest_release(untouched[0][1]).success
+    assert reassessed() == {} and sentinels_kept()
 
-    # a corrected figure (PCT applications, Shenzhen, 2019: a 13th Five-Year Plan target's
+    # a corrected figure (PCT applications, Shenzhen, 2019: in a 13th Five-Year Plan target's
     # window): the targets on that series only, at every date; the latest release did not move
     ((pct_release,),) = build_rows(
         build_db,
         "select release_id from main.fct_observation where indicator_id = 'pct_applications' "
         "and region_code = '440300' and period_year = 2019 and value_as_published = 17459",
     )
-    figures = workspace.sources / "releases" / "figures" / "published_figures.csv"
-    set_cell(
-        figures, {"region": "Shenzhen", "indicator": "PCT国际专利申请量", "year": "2019"}, "value", "17460"
-    )
+    pct_2019 = {"region": "Shenzhen", "indicator": "PCT国际专利申请量", "year": "2019"}
+    set_cell(figures, pct_2019, "value", "17460")
     assert workspace.ingest_release(pct_release).success
     corrected = reassessed()
     pct_targets = {
         t
         for (t,) in build_rows(
             build_db,
-            "select target_id from main.fct_target "
-            "where indicator_id = 'pct_applications' and region_code = '440300'",
+            "select target_id from main.fct_target where indicator_id = 'pct_applications' "
+            "and region_code = '440300'",
         )
     }
     assert corrected and set(corrected) <= pct_targets, corrected
     assert all(all_dates and not latest for all_dates, latest in corrected.values())
-    assert sentinel_kept()
+    assert workspace.query("select count(*) from fct_observation where value_as_published = 17460") == [(1,)]
+    assert sentinels_kept()
 
     # a new release published after every other (SYNTHETIC, 2026-03-01): the targets it gives
     # values for at every date, every other target at the new latest date only
@@ -283,21 +237,38 @@ def test_one_release_reassesses_only_the_targets_it_touches_as_a_full_build_woul
     assert len(moved) == targets and all(latest for _, latest in moved.values())
     touched = {t for t, (all_dates, _) in moved.items() if all_dates}
     assert "zz-ip-services-2023-07" in touched and len(touched) < targets / 2, touched
-    assert sentinel_kept(), "an earlier row of a target the release gives no value for was recomputed"
+    assert sentinels_kept()
     assert workspace.query(
         "select max(as_of_date) from mart_attainment_history where is_latest"
     ) == workspace.query("select max(as_of_date) from mart_attainment_history")
 
+    # a revision withdraws two figures of a release: one group flips vintage, one vanishes
+    header, rows = read_rows(figures)
+    before = release_fingerprints(workspace.sources)
+    write_rows(figures, header, [r for i, r in enumerate(rows) if i + 2 not in (flipped_line, vanished_line)])
+    changed = {r for r, digest in release_fingerprints(workspace.sources).items() if before[r] != digest}
+    assert release in changed and len(changed) > 1, "the sensor would not re-take releases whose lines moved"
+    assert workspace.ingest_release(release).success
+    reassessed()
+    assert sentinels_kept(), "a group or target no changed release gives was recomputed"
+
     incremental = {m: build_rows(build_db, f"select * from main.{m} order by all") for m in ATTAINMENT_MARTS}
+    incremental["fct_observation"] = fct_observation_rows(build_db)
     assert workspace.build().success  # a full build (--full-refresh) of the same sources
     full = {m: build_rows(build_db, f"select * from main.{m} order by all") for m in ATTAINMENT_MARTS}
-    assert not sentinel_kept()
-    for mart in ATTAINMENT_MARTS:
-        assert len(incremental[mart]) == len(full[mart]), mart
-        differing = [(a, b) for a, b in zip(incremental[mart], full[mart], strict=True) if a != b]
-        allowed = 1 if mart == "mart_attainment_history" else 0  # the sentinel's row
-        assert len(differing) == allowed, (mart, differing[:2])
-        assert all("SYNTHETIC sentinel" in a for a, _ in differing)
+    full["fct_observation"] = fct_observation_rows(build_db)
+    assert not sentinels_kept()
+    # the same rows (vintages, current flags, statuses) but for the two sentinels
+    for table, rows in incremental.items():
+        assert len(rows) == len(full[table]), table
+        differing = [(a, b) for a, b in zip(rows, full[table], strict=True) if a != b]
+        allowed = 1 if table in ("fct_observation", "mart_attainment_history") else 0
+        assert len(differing) == allowed and all("SYNTHETIC sentinel" in a for a, _ in differing), [
+            (table, i, x, y)
+            for a, b in differing[:3]
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            if x != y
+        ]
 
 
 def test_a_warehouse_built_before_release_digests_takes_a_release(workspace):
