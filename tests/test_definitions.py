@@ -4,9 +4,18 @@ A snapshot of asset keys: renaming a table is a breaking change for BI users, so
 fail here loudly and be done on purpose.
 """
 
+import hashlib
+
 import dagster as dg
+import msgpack
 
 from pipelines.definitions import defs
+from pipelines.defs.transform.project import (
+    PARSED_IN,
+    manifest_is_stale,
+    planwatch_dbt_project,
+    prepare_dbt_project,
+)
 
 EXPECTED_ASSET_KEYS = {
     *(
@@ -159,3 +168,27 @@ def test_job_schedule_and_sensor():
     assert defs.resolve_schedule_def("daily_build").cron_schedule == "0 6 * * *"
     sensor = defs.resolve_sensor_def("sources_changed_sensor")
     assert {j.name for j in sensor.jobs} == {"build_warehouse", "ingest_release"}
+
+
+def test_the_saved_dbt_parse_is_reused_whole_and_made_again_when_the_project_moves():
+    """The saved parse a dbt run starts from re-parses no unchanged file: dagster-dbt's own
+    preparer marks every seed changed in it (~1 s more in every run). A project moved elsewhere
+    is parsed again, since its seeds hold their absolute path."""
+    prepare_dbt_project()
+    project = planwatch_dbt_project.project_dir
+    saved_parse = project / planwatch_dbt_project.target_path / "partial_parse.msgpack"
+    files = msgpack.unpackb(saved_parse.read_bytes(), strict_map_key=False)["files"]
+    seeds = {file_id: entry for file_id, entry in files.items() if entry["parse_file_type"] == "seed"}
+    assert seeds
+    for file_id, entry in seeds.items():
+        seed = project / entry["path"]["searched_path"] / entry["path"]["relative_path"]
+        # dbt's checksum of a seed: sha256 of its stripped UTF-8 text
+        expected = hashlib.sha256(seed.read_text(encoding="utf-8").strip().encode("utf-8")).hexdigest()
+        assert entry["checksum"]["checksum"] == expected, file_id
+    assert not manifest_is_stale()
+    parsed_in = PARSED_IN.read_text(encoding="utf-8")
+    try:
+        PARSED_IN.write_text("/elsewhere/dbt/planwatch", encoding="utf-8")
+        assert manifest_is_stale()
+    finally:
+        PARSED_IN.write_text(parsed_in, encoding="utf-8")

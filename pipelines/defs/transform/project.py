@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
 
 from pipelines.config import DBT_PROJECT_DIR, export_paths
 
@@ -14,6 +15,22 @@ export_paths()
 planwatch_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # What the manifest is parsed from: a change to any of these makes it stale.
 PROJECT_INPUTS = ["models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml"]
+# Where the saved parse was made: seeds keep that absolute path, so a moved project is parsed again.
+PARSED_IN = planwatch_dbt_project.project_dir / planwatch_dbt_project.target_path / "parsed_in.txt"
+
+
+class InPlacePreparer(DagsterDbtProjectPreparer):
+    """dagster-dbt's preparer (dbt deps, dbt parse), keeping the saved parse whole.
+
+    dagster-dbt marks every seed as changed in the saved parse (partial_parse.msgpack), so that
+    a project parsed in one place and run in another re-reads its seeds' absolute paths. That
+    costs every later dbt invocation a re-parse (~1 s of each run). This project is parsed where
+    it runs, and manifest_is_stale() has it parsed again when it moved (PARSED_IN). Should
+    dagster-dbt rename the hook, the seeds are re-parsed again: slower, never wrong.
+    """
+
+    def _invalidate_seeds_in_partial_parse(self, project: DbtProject) -> None:
+        pass
 
 
 def prepare_dbt_project() -> None:
@@ -25,7 +42,8 @@ def prepare_dbt_project() -> None:
     scripts = str(Path(sys.executable).parent)
     if (Path(scripts) / "dbt").exists() and scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-    planwatch_dbt_project.preparer.prepare(planwatch_dbt_project)
+    InPlacePreparer().prepare(planwatch_dbt_project)
+    PARSED_IN.write_text(str(planwatch_dbt_project.project_dir), encoding="utf-8")
 
 
 def project_files() -> list[Path]:
@@ -46,9 +64,12 @@ def project_digest() -> str:
 
 
 def manifest_is_stale() -> bool:
-    """Whether the manifest is missing or older than a model, macro, seed or project file."""
+    """Whether the manifest is missing, was parsed elsewhere (the project moved), or is older than
+    a model, macro, seed or project file."""
     manifest = planwatch_dbt_project.manifest_path
-    if not manifest.exists():
+    if not manifest.exists() or not PARSED_IN.exists():
+        return True
+    if PARSED_IN.read_text(encoding="utf-8") != str(planwatch_dbt_project.project_dir):
         return True
     built = manifest.stat().st_mtime
     return any(f.stat().st_mtime > built for f in project_files())
