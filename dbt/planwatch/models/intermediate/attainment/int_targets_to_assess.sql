@@ -48,14 +48,18 @@
 
 {%- else -%}
     {%- set target_columns = adapter.get_columns_in_relation(ref('int_targets_converted'))
-        | map(attribute='name') | join(', ') %}
+        | map(attribute='name') | join(',\n            ') %}
 
     with targets_now as (
-        select {{ target_columns }} from {{ ref('int_targets_converted') }}
+        select
+            {{ target_columns }}
+        from {{ ref('int_targets_converted') }}
     ),
 
     targets_built as (
-        select {{ target_columns }} from {{ built_targets }}
+        select
+            {{ target_columns }}
+        from {{ built_targets }}
     ),
 
     values_now as (
@@ -93,16 +97,17 @@
     ),
 
     assessment_date as (
-        select max(latest_as_of_date) as latest_as_of_date from {{ ref('int_observations_dated') }}
+        select max(latest_as_of_date) as latest_as_of_date
+        from {{ ref('int_observations_dated') }}
     ),
 
     built_date as (
-        select max(latest_as_of_date) as latest_as_of_date from {{ built_targets }}
+        select max(latest_as_of_date) as latest_as_of_date
+        from {{ built_targets }}
     ),
 
     latest_moved as (
-        select
-            coalesce(assessment_date.latest_as_of_date <> built_date.latest_as_of_date, true) as has_moved
+        select coalesce(assessment_date.latest_as_of_date <> built_date.latest_as_of_date, true) as has_moved
         from assessment_date
         cross join built_date
     )
