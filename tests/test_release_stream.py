@@ -42,8 +42,8 @@ def status_of(workspace, target_id: str) -> str:
     return workspace.query("select status from mart_target_attainment where target_id = ?", [target_id])[0][0]
 
 
-def test_each_new_release_is_taken_on_its_own_and_updates_the_marts(workspace):
-    assert workspace.build().success
+def test_each_new_release_is_taken_on_its_own_and_updates_the_marts(built_copy):
+    workspace = built_copy
     assert status_of(workspace, "zz-ip-services-2023-08") == "no_data"  # 专利代理机构 120 家 by 2025
     packages = workspace.sources / "releases" / "packages"
     for shape, make in SHAPES.items():
@@ -70,8 +70,8 @@ def test_each_new_release_is_taken_on_its_own_and_updates_the_marts(workspace):
     assert [(str(d), s) for d, s in history] == [("2023-10-16", "no_data"), ("2026-03-01", "ahead")]
 
 
-def test_a_bad_release_is_quarantined_and_taken_again_once_fixed(workspace):
-    assert workspace.build().success
+def test_a_bad_release_is_quarantined_and_taken_again_once_fixed(built_copy):
+    workspace = built_copy
     published = workspace.published.read_bytes()
     before = raw_rows_by_release(workspace)
     bad = next(b for b in CORPUS if b.defect == "unknown indicator")
@@ -144,13 +144,13 @@ ATTAINMENT_MARTS = ["mart_attainment_history", "mart_target_attainment", "mart_p
 HISTORY_SENTINEL_TARGET = "sz-ip-14fyp-01"  # a 14th Five-Year Plan target no step below gives a value
 
 
-def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(workspace):
+def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(built_copy):
     """A run taking one release is incremental and ends with what a full build gives:
     - fct_observation recomputes only the vintage groups changed releases give or gave;
     - the attainment history reassesses at every date only the targets whose values the release
       changed and, when it moves the latest release date, every other target at that date only.
     A release taken again unchanged recomputes nothing."""
-    assert workspace.build().success
+    workspace = built_copy
     build_db = workspace.warehouse / "build" / "planwatch.duckdb"
     figures = workspace.sources / "releases" / "figures" / "published_figures.csv"
     (targets,) = build_rows(build_db, "select count(*) from main.fct_target")[0]
@@ -271,11 +271,11 @@ def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(work
         ]
 
 
-def test_a_warehouse_built_before_release_digests_takes_a_release(workspace):
+def test_a_warehouse_built_before_release_digests_takes_a_release(built_copy):
     """A warehouse an earlier planwatch built (no release_digest, no vintage_group_id) takes a
     release: the first such run rebuilds fct_observation whole, the next ones incrementally, and
     the figures of releases loaded before digests existed stay."""
-    assert workspace.build().success
+    workspace = built_copy
     build_db = workspace.warehouse / "build" / "planwatch.duckdb"
     con = duckdb.connect(str(build_db))
     try:
