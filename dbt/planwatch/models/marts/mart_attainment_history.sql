@@ -20,17 +20,11 @@
     post_hook="{{ delete_removed_targets(this) }}"
 ) }}
 
-{#- the columns every row has, assessed in this build or kept from the last -#}
-{%- set carried_columns = [
-    'as_of_date', 'target_id', 'plan_id', 'indicator_id', 'region_code', 'target_kind', 'attribute',
-    'baseline_year', 'baseline_value', 'target_year', 'target_value', 'unit', 'latest_year', 'latest_value',
-    'latest_release_id', 'expected_value', 'attainment_ratio', 'pace_ratio', 'projected_value',
-    'required_annual_growth', 'status', 'status_zh', 'provisional', 'partial_period', 'stale', 'discontinued',
-    'baseline_substituted', 'concept_mismatch', 'approximate', 'status_en', 'status_order', 'is_final',
-    'cumulative_value', 'required_annual_amount', 'period_elapsed_share', 'observed_annual_growth',
-    'latest_value_basis', 'latest_qualifier', 'latest_known_on', 'derived', 'doubtful', 'planned_baseline_year',
-    'source_ref'
-] %}
+{#- the columns every row has, assessed in this build or kept from the last: the contract's
+    (_marts.yml), but for is_latest (set by where the row comes from) and the two computed over
+    all rows below -#}
+{%- set carried_columns = model.columns.keys()
+    | reject('in', ['is_latest', 'previous_status', 'is_status_change']) | list %}
 
 with assessed as (
     select * from {{ ref('int_targets_assessed') }}
