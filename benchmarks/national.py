@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -280,13 +281,18 @@ def run_floor(data: Path):
     return time.perf_counter() - started, con
 
 
+@dataclass
 class TakenRelease:
     """One release taken as the sensor takes it (job ingest_release), and what it cost."""
 
-    def __init__(self, release_id: str, rows: int, run, seconds: float, peak: int, steps, nodes):
-        self.release_id, self.rows, self.run, self.seconds, self.peak = release_id, rows, run, seconds, peak
-        self.steps, self.nodes = steps, nodes
-        self.reassessed = _targets_reassessed()
+    release_id: str
+    rows: int
+    run: object  # the run's ExecuteInProcessResult
+    seconds: float
+    peak: int
+    steps: dict[str, float]
+    nodes: dict[str, float]
+    reassessed: tuple[int, int]  # targets reassessed, all targets
 
     def report(self, figures: int, full_build: float) -> None:
         share, goal = self.seconds / full_build, GOALS["new_release_share"]
@@ -319,7 +325,14 @@ def take_release(instance, sources: Path, log: Path, release_id: str, rows: int)
             )
         seconds = time.perf_counter() - started
     return TakenRelease(
-        release_id, rows, run, seconds, rss.peak, step_times(instance, run.run_id), dbt_node_times(since)
+        release_id,
+        rows,
+        run,
+        seconds,
+        rss.peak,
+        step_times(instance, run.run_id),
+        dbt_node_times(since),
+        _targets_reassessed(),
     )
 
 
