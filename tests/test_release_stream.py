@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.defs.ingest.releases import release_fingerprints
 from tests.bad_release_corpus import CORPUS
-from tests.release_packages import SHAPES
+from tests.release_packages import SHAPES, write_manifest
 from tests.sourcefiles import read_rows, set_cell, write_rows
 
 pytestmark = pytest.mark.slow
@@ -148,7 +148,8 @@ def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(buil
     """A run taking one release is incremental and ends with what a full build gives:
     - fct_observation recomputes only the vintage groups changed releases give or gave;
     - the attainment history reassesses at every date only the targets whose values the release
-      changed and, when it moves the latest release date, every other target at that date only.
+      changed and, when it moves the latest release date (on, or back when the latest release
+      is withdrawn), every other target at that date only.
     A release taken again unchanged recomputes nothing."""
     workspace = built_copy
     build_db = workspace.warehouse / "build" / "planwatch.duckdb"
@@ -231,6 +232,7 @@ def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(buil
 
     # a new release published after every other (SYNTHETIC, 2026-03-01): the targets it gives
     # values for at every date, every other target at the new latest date only
+    latest_before = workspace.query("select max(as_of_date) from mart_attainment_history")
     package = SHAPES["long_csv"](workspace.sources / "releases" / "packages")
     assert workspace.ingest_release(package.name).success
     moved = reassessed()
@@ -238,9 +240,11 @@ def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(buil
     touched = {t for t, (all_dates, _) in moved.items() if all_dates}
     assert "zz-ip-services-2023-07" in touched and len(touched) < targets / 2, touched
     assert sentinels_kept()
-    assert workspace.query(
-        "select max(as_of_date) from mart_attainment_history where is_latest"
-    ) == workspace.query("select max(as_of_date) from mart_attainment_history")
+    latest_after_package = workspace.query("select max(as_of_date) from mart_attainment_history")
+    assert latest_after_package != latest_before
+    assert workspace.query("select max(as_of_date) from mart_attainment_history where is_latest") == (
+        latest_after_package
+    )
 
     # a revision withdraws two figures of a release: one group flips vintage, one vanishes
     header, rows = read_rows(figures)
@@ -251,6 +255,38 @@ def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(buil
     assert workspace.ingest_release(release).success
     reassessed()
     assert sentinels_kept(), "a group or target no changed release gives was recomputed"
+
+    # a later release (SYNTHETIC, 2026-04-01), then withdrawn: the latest date moves on, then
+    # back to 2026-03-01, where the targets the first new release gave values for have a row of
+    # their own; the row assessed at the restored latest date must replace it, not sit beside it
+    later = workspace.sources / "releases" / "packages" / "synthetic-later-release"
+    write_manifest(
+        later,
+        title="a later release",
+        path="figures.csv",
+        start_year=2024,
+        end_year=2024,
+        published_on="2026-04-01",
+        layout='kind = "long"\nregion_column = "地区"\nindicator_column = "指标"\nyear_column = "年份"\n'
+        'value_column = "数值"\nunit_column = "单位"\nnote_column = "备注"',
+    )
+    (later / "figures.csv").write_text(
+        "地区,指标,年份,数值,单位,备注\n深圳,PCT国际专利申请量,2024,1,件,SYNTHETIC\n", encoding="utf-8"
+    )
+    assert workspace.ingest_release(later.name).success
+    for path in sorted(later.iterdir()):
+        path.unlink()
+    later.rmdir()
+    assert workspace.ingest_release(later.name).success
+    back = reassessed()
+    assert len(back) == targets and all(latest for _, latest in back.values())
+    assert not back["zz-ip-services-2023-07"][0], "its values did not change: the latest date only"
+    assert workspace.query(
+        "select as_of_date, is_latest from mart_attainment_history "
+        "where target_id = 'zz-ip-services-2023-07' and as_of_date >= ? order by 1",
+        list(latest_before[0]),
+    ) == [(latest_after_package[0][0], True)]
+    assert sentinels_kept()
 
     incremental = {m: build_rows(build_db, f"select * from main.{m} order by all") for m in ATTAINMENT_MARTS}
     incremental["fct_observation"] = fct_observation_rows(build_db)

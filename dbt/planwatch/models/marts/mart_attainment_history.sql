@@ -2,22 +2,24 @@
     the latest release), counting only releases published by then: when a target turned
     achieved, fell behind or was revised. previous_status shows the change.
 
-    Incremental, by target. A full build (--full-refresh: make run, job build_warehouse) builds
-    every row. A build that takes one release (job ingest_release) replaces the rows of the
-    targets int_targets_to_assess names: every row of a target assessed again at every date;
-    for a target assessed again at the new latest date only, its earlier rows are kept (its
-    values did not change, so neither did its status at those dates) but for the old latest
-    row where that date is no longer one of its assessment dates, and the new row is added.
-    previous_status is computed over the rows kept and the rows assessed together. -#}
+    Incremental, by target and date. A full build (--full-refresh: make run, job
+    build_warehouse) builds every row. A build that takes one release (job ingest_release)
+    writes only the rows int_targets_to_assess calls for: every row of a target assessed again
+    at every date; of a target assessed again at the new latest date only, the new row and the
+    row that was its latest (is_latest turns false). The target's earlier rows stay as they are:
+    its values did not change, so neither did its status at those dates. previous_status is
+    computed over the rows kept and the rows assessed together. The post-hook then removes the
+    rows whose date is no longer one of their target's assessment dates (a value withdrawn, the
+    old latest date) and those of targets no plan holds any more. -#}
 -- an incremental build reads these (below); a full build does not, but the order stays the same
 -- depends_on: {{ ref('int_targets_to_assess') }}
 -- depends_on: {{ ref('int_target_as_of_dates') }}
 {{ config(
     materialized='incremental',
     incremental_strategy=('append' if target.type == 'spark' else 'delete+insert'),
-    unique_key='target_id',
+    unique_key=['target_id', 'as_of_date'],
     on_schema_change='append_new_columns',
-    post_hook="{{ delete_removed_targets(this) }}"
+    post_hook="{{ delete_rows_no_longer_assessed(this) }}"
 ) }}
 
 {#- the columns every row has, assessed in this build or kept from the last: the contract's
@@ -150,27 +152,63 @@ assessed_rows as (
         select * from {{ ref('int_target_as_of_dates') }}
     ),
 
-    -- the earlier rows of a target assessed again at the new latest date only: unchanged, and no
-    -- longer the latest; the old latest row goes where its date is no longer an assessment date
-    -- (the join on the dates)
+    -- the earlier rows of a target assessed again at the new latest date only: unchanged (its
+    -- values did not change, so neither did its status at those dates) where their date is still
+    -- one of its assessment dates (the join on the dates), but for a row at the new latest date,
+    -- which the assessed row replaces (the latest date moved back: a release was withdrawn)
     kept_rows as (
         select
             {%- for column in carried_columns %}
                 previous.{{ column }},
             {%- endfor %}
             false as is_latest,
-            to_assess.target_key
+            to_assess.target_key,
+            previous.is_latest as was_latest
         from {{ this }} as previous
         inner join to_assess on previous.target_id = to_assess.target_id
         inner join as_of_dates
             on
                 to_assess.target_key = as_of_dates.target_key
                 and previous.as_of_date = as_of_dates.as_of_date
-        where not to_assess.reassess_all_dates
+        where not to_assess.reassess_all_dates and not as_of_dates.is_latest
     ),
 {% endif %}
 
-all_rows as (
+-- the date and status of every row of the targets assessed, kept rows included: what
+-- previous_status is read from
+statuses_by_date as (
+    select
+        target_key,
+        as_of_date,
+        status
+    from assessed_rows
+    {% if is_incremental() %}
+        union all
+        select
+            target_key,
+            as_of_date,
+            status
+        from kept_rows
+    {% endif %}
+),
+
+status_changes as (
+    select
+        target_key,
+        as_of_date,
+        cast(
+            lag(status) over (partition by target_key order by as_of_date) as {{ dbt.type_string() }}
+        ) as previous_status,
+        coalesce(status != lag(status) over (partition by target_key order by as_of_date), false)
+            as is_status_change
+    from statuses_by_date
+),
+
+-- the rows this build writes (delete+insert on target and date): every row assessed and, of a
+-- target assessed at the new latest date only, the row that was its latest (no longer so).
+-- Its earlier rows stay as they are; the post-hook removes rows whose date is no longer one
+-- of their target's assessment dates.
+written_rows as (
     select
         {%- for column in carried_columns %}
             {{ column }},
@@ -180,22 +218,30 @@ all_rows as (
     from assessed_rows
     {% if is_incremental() %}
         union all
-        select * from kept_rows
+        select
+            {%- for column in carried_columns %}
+                {{ column }},
+            {%- endfor %}
+            is_latest,
+            target_key
+        from kept_rows
+        where was_latest
     {% endif %}
 ),
 
 final as (
     select
         {%- for column in carried_columns %}
-            {{ column }},
+            written_rows.{{ column }},
         {%- endfor %}
-        is_latest,
-        cast(
-            lag(status) over (partition by target_key order by as_of_date) as {{ dbt.type_string() }}
-        ) as previous_status,
-        coalesce(status != lag(status) over (partition by target_key order by as_of_date), false)
-            as is_status_change
-    from all_rows
+        written_rows.is_latest,
+        status_changes.previous_status,
+        status_changes.is_status_change
+    from written_rows
+    inner join status_changes
+        on
+            written_rows.target_key = status_changes.target_key
+            and written_rows.as_of_date = status_changes.as_of_date
 )
 
 select * from final

@@ -7,8 +7,11 @@ with targets as (
     select * from {{ ref('int_targets_converted') }}
 ),
 
+-- the assessment date, as int_target_as_of_dates computed it (once: a scan of every figure)
 assessment_date as (
-    select max(latest_as_of_date) as latest_as_of_date from {{ ref('int_observations_dated') }}
+    select max(as_of_date) as latest_as_of_date
+    from {{ ref('int_target_as_of_dates') }}
+    where is_latest
 )
 
 select

@@ -15,7 +15,7 @@
     the old state, and the next build reassesses at least as much again. -#}
 -- the comparison below reads these; a full build does not, but runs after them all the same
 -- depends_on: {{ ref('int_target_values_gathered') }}
--- depends_on: {{ ref('int_observations_dated') }}
+-- depends_on: {{ ref('int_target_as_of_dates') }}
 {{ config(materialized='table') }}
 
 {%- set fingerprint = attainment_method_fingerprint() -%}
@@ -96,9 +96,11 @@
         select target_key from values_gone
     ),
 
+    -- the assessment date, as int_target_as_of_dates computed it (once: a scan of every figure)
     assessment_date as (
-        select max(latest_as_of_date) as latest_as_of_date
-        from {{ ref('int_observations_dated') }}
+        select max(as_of_date) as latest_as_of_date
+        from {{ ref('int_target_as_of_dates') }}
+        where is_latest
     ),
 
     built_date as (
