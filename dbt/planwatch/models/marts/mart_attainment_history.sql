@@ -155,14 +155,14 @@ assessed_rows as (
     -- the earlier rows of a target assessed again at the new latest date only: unchanged (its
     -- values did not change, so neither did its status at those dates) where their date is still
     -- one of its assessment dates (the join on the dates), but for a row at the new latest date,
-    -- which the assessed row replaces (the latest date moved back: a release was withdrawn)
+    -- which the assessed row replaces (the latest date moved back: a release was withdrawn).
+    -- Only their keys and status: every row is read for previous_status, few are written.
     kept_rows as (
         select
-            {%- for column in carried_columns %}
-                previous.{{ column }},
-            {%- endfor %}
-            false as is_latest,
+            previous.target_id,
             to_assess.target_key,
+            previous.as_of_date,
+            previous.status,
             previous.is_latest as was_latest
         from {{ this }} as previous
         inner join to_assess on previous.target_id = to_assess.target_id
@@ -171,6 +171,22 @@ assessed_rows as (
                 to_assess.target_key = as_of_dates.target_key
                 and previous.as_of_date = as_of_dates.as_of_date
         where not to_assess.reassess_all_dates and not as_of_dates.is_latest
+    ),
+
+    -- the kept row that was its target's latest, whole: written again, no longer the latest
+    kept_latest_rows as (
+        select
+            {%- for column in carried_columns %}
+                previous.{{ column }},
+            {%- endfor %}
+            false as is_latest,
+            kept_rows.target_key
+        from {{ this }} as previous
+        inner join kept_rows
+            on
+                previous.target_id = kept_rows.target_id
+                and previous.as_of_date = kept_rows.as_of_date
+        where kept_rows.was_latest
     ),
 {% endif %}
 
@@ -218,14 +234,7 @@ written_rows as (
     from assessed_rows
     {% if is_incremental() %}
         union all
-        select
-            {%- for column in carried_columns %}
-                {{ column }},
-            {%- endfor %}
-            is_latest,
-            target_key
-        from kept_rows
-        where was_latest
+        select * from kept_latest_rows
     {% endif %}
 ),
 
