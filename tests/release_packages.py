@@ -65,6 +65,18 @@ def write_manifest(
     )
 
 
+# The columns of a long CSV as long_csv writes them (地区,指标,年份,数值,单位,备注).
+LONG_LAYOUT = """\
+kind = "long"
+region_column = "地区"
+indicator_column = "指标"
+year_column = "年份"
+value_column = "数值"
+unit_column = "单位"
+note_column = "备注"
+"""
+
+
 def long_csv(root: Path, release_id: str = "synthetic-long-csv") -> Path:
     """Long layout, UTF-8 CSV: one value per row, Chinese number forms in the cells."""
     folder = root / release_id
@@ -74,15 +86,7 @@ def long_csv(root: Path, release_id: str = "synthetic-long-csv") -> Path:
         path="figures.csv",
         start_year=2024,
         end_year=2024,
-        layout="""\
-kind = "long"
-region_column = "地区"
-indicator_column = "指标"
-year_column = "年份"
-value_column = "数值"
-unit_column = "单位"
-note_column = "备注"
-""",
+        layout=LONG_LAYOUT,
     )
     (folder / "figures.csv").write_text(
         "地区,指标,年份,数值,单位,备注\n"

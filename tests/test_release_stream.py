@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.defs.ingest.releases import release_fingerprints
 from tests.bad_release_corpus import CORPUS
-from tests.release_packages import SHAPES, write_manifest
+from tests.release_packages import LONG_LAYOUT, SHAPES, write_manifest
 from tests.sourcefiles import read_rows, set_cell, write_rows
 
 pytestmark = pytest.mark.slow
@@ -267,8 +267,7 @@ def test_releases_refresh_the_warehouse_incrementally_as_a_full_build_would(buil
         start_year=2024,
         end_year=2024,
         published_on="2026-04-01",
-        layout='kind = "long"\nregion_column = "地区"\nindicator_column = "指标"\nyear_column = "年份"\n'
-        'value_column = "数值"\nunit_column = "单位"\nnote_column = "备注"',
+        layout=LONG_LAYOUT,
     )
     (later / "figures.csv").write_text(
         "地区,指标,年份,数值,单位,备注\n深圳,PCT国际专利申请量,2024,1,件,SYNTHETIC\n", encoding="utf-8"
