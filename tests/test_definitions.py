@@ -5,17 +5,15 @@ fail here loudly and be done on purpose.
 """
 
 import hashlib
+import shutil
 
 import dagster as dg
 import msgpack
+from dagster_dbt import DbtProject
 
+from pipelines.config import DBT_PROJECT_DIR
 from pipelines.definitions import defs
-from pipelines.defs.transform.project import (
-    PARSED_IN,
-    manifest_is_stale,
-    planwatch_dbt_project,
-    prepare_dbt_project,
-)
+from pipelines.defs.transform.project import manifest_is_stale, parsed_in_file, prepare_dbt_project
 
 EXPECTED_ASSET_KEYS = {
     *(
@@ -170,25 +168,25 @@ def test_job_schedule_and_sensor():
     assert {j.name for j in sensor.jobs} == {"build_warehouse", "ingest_release"}
 
 
-def test_the_saved_dbt_parse_is_reused_whole_and_made_again_when_the_project_moves():
+def test_the_saved_dbt_parse_is_reused_whole_and_made_again_when_the_project_moves(tmp_path):
     """The saved parse a dbt run starts from re-parses no unchanged file: dagster-dbt's own
     preparer marks every seed changed in it (~1 s more in every run). A project moved elsewhere
-    is parsed again, since its seeds hold their absolute path."""
-    prepare_dbt_project()
-    project = planwatch_dbt_project.project_dir
-    saved_parse = project / planwatch_dbt_project.target_path / "partial_parse.msgpack"
+    is parsed again, since its seeds hold their absolute path. Parsed in a copy of the project,
+    so that the repository's own parse, which other tests and runs read, is left alone."""
+    copy = tmp_path / "planwatch"
+    shutil.copytree(DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    project = DbtProject(project_dir=copy, profiles_dir=copy)
+    assert manifest_is_stale(project)  # never parsed
+    prepare_dbt_project(project)
+    saved_parse = copy / project.target_path / "partial_parse.msgpack"
     files = msgpack.unpackb(saved_parse.read_bytes(), strict_map_key=False)["files"]
     seeds = {file_id: entry for file_id, entry in files.items() if entry["parse_file_type"] == "seed"}
     assert seeds
     for file_id, entry in seeds.items():
-        seed = project / entry["path"]["searched_path"] / entry["path"]["relative_path"]
+        seed = copy / entry["path"]["searched_path"] / entry["path"]["relative_path"]
         # dbt's checksum of a seed: sha256 of its stripped UTF-8 text
         expected = hashlib.sha256(seed.read_text(encoding="utf-8").strip().encode("utf-8")).hexdigest()
         assert entry["checksum"]["checksum"] == expected, file_id
-    assert not manifest_is_stale()
-    parsed_in = PARSED_IN.read_text(encoding="utf-8")
-    try:
-        PARSED_IN.write_text("/elsewhere/dbt/planwatch", encoding="utf-8")
-        assert manifest_is_stale()
-    finally:
-        PARSED_IN.write_text(parsed_in, encoding="utf-8")
+    assert not manifest_is_stale(project)
+    parsed_in_file(project).write_text("/elsewhere/dbt/planwatch", encoding="utf-8")
+    assert manifest_is_stale(project)

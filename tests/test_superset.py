@@ -21,7 +21,8 @@ import pytest
 
 from pipelines.config import REPO_ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.superset]
+# one test worker runs the whole module: it installs Superset once, into one venv
+pytestmark = [pytest.mark.slow, pytest.mark.superset, pytest.mark.xdist_group("superset")]
 VENV = REPO_ROOT / ".superset-venv"
 REQUIREMENTS = ["apache-superset[duckdb]==6.1.0", "rich", "cachetools", "flask-caching<2.5"]
 

@@ -1,7 +1,9 @@
 """dbt models as Dagster assets, keyed by warehouse schema and table (e.g. main/fct_target)."""
 
+import contextlib
 import importlib.metadata
 import json
+import os
 import shutil
 import sys
 from collections.abc import Mapping
@@ -120,7 +122,11 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         # on the DuckDB target whichever engine built: the catalog is the build file's, as published
         docs = dbt.cli(["docs", "generate", "--static"], manifest=planwatch_dbt_project.manifest_path).wait()
         DOCS_CACHE.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(docs.target_path) / "static_index.html", cached)  # each invocation has its own
+        # each invocation has its own target path; the cache is replaced whole (os.replace), so
+        # another run copying it at the same time reads the old page or the new, never half
+        fresh = Path(docs.target_path) / "static_index.html"
+        shutil.copyfile(fresh, fresh.with_suffix(".cached"))
+        os.replace(fresh.with_suffix(".cached"), cached)
         stamp.write_text(digest)
     else:
         context.log.info("dbt docs unchanged since the project last changed: reused")
@@ -142,10 +148,12 @@ def incremental_tables_outdated(build_db: Path) -> bool:
 
 def prune_invocation_folders(keep: int = KEPT_INVOCATIONS) -> None:
     """Remove all but the newest `keep` per-invocation folders dagster-dbt left under target/."""
-    runs = [
-        p for p in TARGET.iterdir() if p.is_dir() and (p / "run_results.json").exists() and p != DOCS_CACHE
-    ]
-    for old in sorted(runs, key=lambda p: p.stat().st_mtime)[:-keep]:
+    runs = {}
+    for path in TARGET.iterdir():
+        with contextlib.suppress(FileNotFoundError):  # another run may be pruning at the same time
+            if path.is_dir() and path != DOCS_CACHE and (path / "run_results.json").exists():
+                runs[path] = path.stat().st_mtime
+    for old in sorted(runs, key=runs.get)[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
 
 

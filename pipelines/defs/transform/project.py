@@ -1,5 +1,6 @@
 """The dbt project as Dagster sees it. No relative imports here (dagster-dbt loads it by path)."""
 
+import fcntl
 import hashlib
 import os
 import sys
@@ -15,8 +16,6 @@ export_paths()
 planwatch_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # What the manifest is parsed from: a change to any of these makes it stale.
 PROJECT_INPUTS = ["models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml"]
-# Where the saved parse was made: seeds keep that absolute path, so a moved project is parsed again.
-PARSED_IN = planwatch_dbt_project.project_dir / planwatch_dbt_project.target_path / "parsed_in.txt"
 
 
 class InPlacePreparer(DagsterDbtProjectPreparer):
@@ -25,7 +24,7 @@ class InPlacePreparer(DagsterDbtProjectPreparer):
     dagster-dbt marks every seed as changed in the saved parse (partial_parse.msgpack), so that
     a project parsed in one place and run in another re-reads its seeds' absolute paths. That
     costs every later dbt invocation a re-parse (~1 s of each run). This project is parsed where
-    it runs, and manifest_is_stale() has it parsed again when it moved (PARSED_IN). Should
+    it runs, and manifest_is_stale() has it parsed again when it moved (parsed_in_file). Should
     dagster-dbt rename the hook, the seeds are re-parsed again: slower, never wrong.
     """
 
@@ -33,7 +32,12 @@ class InPlacePreparer(DagsterDbtProjectPreparer):
         pass
 
 
-def prepare_dbt_project() -> None:
+def parsed_in_file(project: DbtProject = planwatch_dbt_project) -> Path:
+    """Where the saved parse was made: seeds keep that absolute path, so a moved project is parsed again."""
+    return Path(project.project_dir) / project.target_path / "parsed_in.txt"
+
+
+def prepare_dbt_project(project: DbtProject = planwatch_dbt_project) -> None:
     """Parse the dbt project into a manifest (the manifest must exist before definitions load).
 
     The parse runs the `dbt` on PATH: put this interpreter's environment first, so that the
@@ -42,15 +46,15 @@ def prepare_dbt_project() -> None:
     scripts = str(Path(sys.executable).parent)
     if (Path(scripts) / "dbt").exists() and scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-    InPlacePreparer().prepare(planwatch_dbt_project)
-    PARSED_IN.write_text(str(planwatch_dbt_project.project_dir), encoding="utf-8")
+    InPlacePreparer().prepare(project)
+    parsed_in_file(project).write_text(str(project.project_dir), encoding="utf-8")
 
 
-def project_files() -> list[Path]:
+def project_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
     """Every file the dbt project is made of (PROJECT_INPUTS), in a fixed order."""
     files = []
     for name in PROJECT_INPUTS:
-        path = DBT_PROJECT_DIR / name
+        path = Path(project_dir) / name
         files += sorted(f for f in ([path] if path.is_file() else path.rglob("*")) if f.is_file())
     return files
 
@@ -63,19 +67,37 @@ def project_digest() -> str:
     return digest.hexdigest()
 
 
-def manifest_is_stale() -> bool:
+def manifest_is_stale(project: DbtProject = planwatch_dbt_project) -> bool:
     """Whether the manifest is missing, was parsed elsewhere (the project moved), or is older than
     a model, macro, seed or project file."""
-    manifest = planwatch_dbt_project.manifest_path
-    if not manifest.exists() or not PARSED_IN.exists():
+    manifest, parsed_in = Path(project.manifest_path), parsed_in_file(project)
+    if not manifest.exists() or not parsed_in.exists():
         return True
-    if PARSED_IN.read_text(encoding="utf-8") != str(planwatch_dbt_project.project_dir):
+    if parsed_in.read_text(encoding="utf-8") != str(project.project_dir):
         return True
     built = manifest.stat().st_mtime
-    return any(f.stat().st_mtime > built for f in project_files())
+    return any(f.stat().st_mtime > built for f in project_files(project.project_dir))
 
 
-# Parse when the manifest is missing or stale (a model or its YAML was edited); otherwise reuse it.
-if manifest_is_stale():
-    prepare_dbt_project()
+def prepare_if_stale(project: DbtProject = planwatch_dbt_project) -> None:
+    """Parse when the manifest is missing or stale (a model or its YAML was edited); otherwise reuse it.
+
+    Several processes may load the definitions at once (`dagster dev`'s webserver and daemon, the
+    test workers): the first parses, under a lock beside the manifest, and the others wait for
+    it and reuse its parse, instead of writing the same target/ files at the same time.
+    """
+    if not manifest_is_stale(project):
+        return
+    lock = Path(project.project_dir) / project.target_path / "parse.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if manifest_is_stale(project):
+                prepare_dbt_project(project)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+prepare_if_stale()
 planwatch_dbt_project.prepare_if_dev()
