@@ -22,8 +22,7 @@ import pytest
 from pipelines import config
 from tests.conftest import Workspace, _enter, _leave
 
-# one test worker runs the whole module, so that its Spark build (a module fixture) is made once
-pytestmark = [pytest.mark.slow, pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
 # Two engines computing the same double in a different order differ in the last bits only.
 FLOAT_REL_TOL = 1e-9

@@ -21,8 +21,7 @@ import pytest
 
 from pipelines.config import REPO_ROOT
 
-# one test worker runs the whole module: it installs Superset once, into one venv
-pytestmark = [pytest.mark.slow, pytest.mark.superset, pytest.mark.xdist_group("superset")]
+pytestmark = [pytest.mark.slow, pytest.mark.superset]
 VENV = REPO_ROOT / ".superset-venv"
 REQUIREMENTS = ["apache-superset[duckdb]==6.1.0", "rich", "cachetools", "flask-caching<2.5"]
 
