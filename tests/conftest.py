@@ -30,6 +30,14 @@ PATH_VARIABLES = (
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files marked slow (whole pipeline runs, minutes each) first: the test workers take
+    files in this order (--dist loadfile --no-loadscope-reorder, pyproject.toml), so the long ones
+    start early and the short ones fill in at the end, rather than one worker running a long
+    file alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @dataclass
 class Workspace:
     """A private sources/ copy and warehouse folder, exported to the pipeline's environment."""
