@@ -6,6 +6,9 @@ fail here loudly and be done on purpose.
 
 import hashlib
 import shutil
+import threading
+import time
+from pathlib import Path
 
 import dagster as dg
 import msgpack
@@ -190,3 +193,33 @@ def test_the_saved_dbt_parse_is_reused_whole_and_made_again_when_the_project_mov
     assert not manifest_is_stale(project)
     parsed_in_file(project).write_text("/elsewhere/dbt/planwatch", encoding="utf-8")
     assert manifest_is_stale(project)
+
+
+def test_processes_loading_a_stale_project_at_once_parse_it_once(tmp_path, monkeypatch):
+    """The definitions parse a stale project when they load; workers or `dagster dev`'s processes
+    loading together wait for the first one's parse (a lock) instead of writing target/ at once."""
+    from pipelines.defs.transform import project as project_module
+
+    copy = tmp_path / "planwatch"
+    shutil.copytree(DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    project = DbtProject(project_dir=copy, profiles_dir=copy)
+    parses, inside, overlapped = [], threading.Event(), []
+
+    def slow_parse(parsed: DbtProject) -> None:  # stands in for dbt parse: what it leaves behind
+        overlapped.append(inside.is_set())
+        inside.set()
+        time.sleep(0.5)
+        Path(parsed.manifest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(parsed.manifest_path).write_text("{}", encoding="utf-8")
+        parsed_in_file(parsed).write_text(str(parsed.project_dir), encoding="utf-8")
+        parses.append(parsed.project_dir)
+        inside.clear()
+
+    monkeypatch.setattr(project_module, "prepare_dbt_project", slow_parse)
+    loaders = [threading.Thread(target=project_module.prepare_if_stale, args=(project,)) for _ in range(3)]
+    for loader in loaders:
+        loader.start()
+    for loader in loaders:
+        loader.join()
+    assert parses == [copy] and overlapped == [False]
+    assert not manifest_is_stale(project)

@@ -30,8 +30,9 @@ FLOAT_ABS_TOL = 1e-12
 
 
 @pytest.fixture(scope="module")
-def built_on_spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    """The shipped sources built with ENGINE=spark by a real Dagster run."""
+def built_on_spark(built: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """The shipped sources built with ENGINE=spark by a real Dagster run (after the DuckDB build
+    `built` it is compared with, which is made first)."""
     ws, saved = _enter(tmp_path_factory.mktemp("spark"))
     previous = os.environ.get("PLANWATCH_ENGINE")
     os.environ["PLANWATCH_ENGINE"] = "spark"
@@ -113,6 +114,7 @@ def test_spark_builds_every_model_on_spark(built_on_spark: Workspace) -> None:
 
 
 def test_every_public_table_is_the_same_on_both_engines(built: Workspace, built_on_spark: Workspace) -> None:
+    assert not (built.warehouse / "build" / "spark").exists()  # two engines, not Spark twice
     duck, spark = public_tables(built), public_tables(built_on_spark)
     assert sorted(spark) == sorted(duck)
     assert table_comments(built_on_spark) == table_comments(built)

@@ -1,9 +1,11 @@
 """The dbt project as Dagster sees it. No relative imports here (dagster-dbt loads it by path)."""
 
+import contextlib
 import fcntl
 import hashlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -79,25 +81,31 @@ def manifest_is_stale(project: DbtProject = planwatch_dbt_project) -> bool:
     return any(f.stat().st_mtime > built for f in project_files(project.project_dir))
 
 
-def prepare_if_stale(project: DbtProject = planwatch_dbt_project) -> None:
-    """Parse when the manifest is missing or stale (a model or its YAML was edited); otherwise reuse it.
-
-    Several processes may load the definitions at once (`dagster dev`'s webserver and daemon, the
-    test workers): the first parses, under a lock beside the manifest, and the others wait for
-    it and reuse its parse, instead of writing the same target/ files at the same time.
-    """
-    if not manifest_is_stale(project):
-        return
+@contextlib.contextmanager
+def parse_lock(project: DbtProject = planwatch_dbt_project) -> Iterator[None]:
+    """Held while the project is parsed: several processes may load the definitions at once
+    (`dagster dev`'s webserver and daemon, the test workers), and two parses at once would
+    write the same target/ files at the same time."""
     lock = Path(project.project_dir) / project.target_path / "parse.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("a", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            if manifest_is_stale(project):
-                prepare_dbt_project(project)
+            yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def prepare_if_stale(project: DbtProject = planwatch_dbt_project) -> None:
+    """Parse when the manifest is missing or stale (a model or its YAML was edited); otherwise
+    reuse it. The first process to find it stale parses; the others wait for it and reuse its parse."""
+    if not manifest_is_stale(project):
+        return
+    with parse_lock(project):
+        if manifest_is_stale(project):
+            prepare_dbt_project(project)
+
+
 prepare_if_stale()
-planwatch_dbt_project.prepare_if_dev()
+with parse_lock():  # under `dagster dev`, dagster-dbt parses again in each process that loads
+    planwatch_dbt_project.prepare_if_dev()
