@@ -111,18 +111,9 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    """One warehouse built from the shipped sources by a real Dagster run, shared read-only.
-
-    Always on DuckDB, the default engine: a test that set PLANWATCH_ENGINE=spark before this
-    fixture was first asked for (the Spark module fixture, in a worker that had not built it yet)
-    must not make it a Spark build, which the engine comparison would compare with itself."""
+    """One warehouse built from the shipped sources by a real Dagster run, shared read-only."""
     ws, saved = _enter(tmp_path_factory.mktemp("built"))
-    engine = os.environ.pop("PLANWATCH_ENGINE", None)
-    try:
-        result = ws.build()
-    finally:
-        if engine is not None:
-            os.environ["PLANWATCH_ENGINE"] = engine
+    result = ws.build()
     assert result.success, "the build of the shipped sources failed"
     yield ws
     _leave(saved)

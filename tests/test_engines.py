@@ -30,21 +30,19 @@ FLOAT_ABS_TOL = 1e-12
 
 
 @pytest.fixture(scope="module")
-def built_on_spark(built: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    """The shipped sources built with ENGINE=spark by a real Dagster run (after the DuckDB build
-    `built` it is compared with, which is made first)."""
+def built_on_spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """The shipped sources built with ENGINE=spark by a real Dagster run.
+
+    The engine is set for that build only: left set, it made the next build in this process,
+    the DuckDB warehouse `built` it is compared with, a second Spark build."""
     ws, saved = _enter(tmp_path_factory.mktemp("spark"))
-    previous = os.environ.get("PLANWATCH_ENGINE")
-    os.environ["PLANWATCH_ENGINE"] = "spark"
     try:
-        result = ws.build()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PLANWATCH_ENGINE", "spark")
+            result = ws.build()
         assert result.success, "the Spark build of the shipped sources failed"
         yield ws
     finally:
-        if previous is None:
-            os.environ.pop("PLANWATCH_ENGINE", None)
-        else:
-            os.environ["PLANWATCH_ENGINE"] = previous
         _leave(saved)
 
 
