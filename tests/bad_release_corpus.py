@@ -12,16 +12,9 @@ from pathlib import Path
 
 import xlsxwriter
 
+from tests.release_packages import LONG_LAYOUT_WITHOUT_NOTES as LONG_LAYOUT
 from tests.release_packages import write_manifest
 
-LONG_LAYOUT = """\
-kind = "long"
-region_column = "地区"
-indicator_column = "指标"
-year_column = "年份"
-value_column = "数值"
-unit_column = "单位"
-"""
 HEADER = "地区,指标,年份,数值,单位\n"
 GOOD_ROW = "郑州,专利代理机构数量,2024,96,家\n"
 

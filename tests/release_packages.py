@@ -65,16 +65,17 @@ def write_manifest(
     )
 
 
-# The columns of a long CSV as long_csv writes them (地区,指标,年份,数值,单位,备注).
-LONG_LAYOUT = """\
+# The columns of a long CSV without notes (地区,指标,年份,数值,单位), and as long_csv writes it,
+# with them (…,备注).
+LONG_LAYOUT_WITHOUT_NOTES = """\
 kind = "long"
 region_column = "地区"
 indicator_column = "指标"
 year_column = "年份"
 value_column = "数值"
 unit_column = "单位"
-note_column = "备注"
 """
+LONG_LAYOUT = LONG_LAYOUT_WITHOUT_NOTES + 'note_column = "备注"\n'
 
 
 def long_csv(root: Path, release_id: str = "synthetic-long-csv") -> Path:
