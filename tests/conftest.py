@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.config import REPO_ROOT
+from pipelines.config import DBT_PROJECT_DIR, REPO_ROOT
 
 REPO_SOURCES = REPO_ROOT / "sources"
 SHARED = REPO_ROOT.parent / "shared"
@@ -80,6 +80,13 @@ class Workspace:
             return con.execute(sql, params or []).fetchall()
         finally:
             con.close()
+
+
+def copy_dbt_project(to: Path) -> Path:
+    """A copy of the dbt project without what runs left in it (target/, logs/), to parse or run
+    without touching the repository's own."""
+    shutil.copytree(DBT_PROJECT_DIR, to, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    return to
 
 
 def _enter(root: Path) -> tuple[Workspace, dict[str, str | None]]:

@@ -5,7 +5,6 @@ fail here loudly and be done on purpose.
 """
 
 import hashlib
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -14,9 +13,9 @@ import dagster as dg
 import msgpack
 from dagster_dbt import DbtProject
 
-from pipelines.config import DBT_PROJECT_DIR
 from pipelines.definitions import defs
 from pipelines.defs.transform.project import manifest_is_stale, parsed_in_file, prepare_dbt_project
+from tests.conftest import copy_dbt_project
 
 EXPECTED_ASSET_KEYS = {
     *(
@@ -176,8 +175,7 @@ def test_the_saved_dbt_parse_is_reused_whole_and_made_again_when_the_project_mov
     preparer marks every seed changed in it (~1 s more in every run). A project moved elsewhere
     is parsed again, since its seeds hold their absolute path. Parsed in a copy of the project,
     so that the repository's own parse, which other tests and runs read, is left alone."""
-    copy = tmp_path / "planwatch"
-    shutil.copytree(DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    copy = copy_dbt_project(tmp_path / "planwatch")
     project = DbtProject(project_dir=copy, profiles_dir=copy)
     assert manifest_is_stale(project)  # never parsed
     prepare_dbt_project(project)
@@ -200,8 +198,7 @@ def test_processes_loading_a_stale_project_at_once_parse_it_once(tmp_path, monke
     loading together wait for the first one's parse (a lock) instead of writing target/ at once."""
     from pipelines.defs.transform import project as project_module
 
-    copy = tmp_path / "planwatch"
-    shutil.copytree(DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    copy = copy_dbt_project(tmp_path / "planwatch")
     project = DbtProject(project_dir=copy, profiles_dir=copy)
     parses, inside, overlapped = [], threading.Event(), []
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ import duckdb
 import pytest
 
 from pipelines import config
-from tests.conftest import Workspace, _enter, _leave
+from tests.conftest import Workspace, _enter, _leave, copy_dbt_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -148,10 +147,7 @@ def test_every_target_has_the_same_status_and_history(built: Workspace, built_on
 
 def test_a_seed_cell_left_empty_is_null_on_spark(built_on_spark: Workspace, tmp_path: Path) -> None:
     """dbt-spark's session seeds write an empty cell as 'None'; macros/load_csv_rows.sql fixes it."""
-    project = tmp_path / "project"
-    shutil.copytree(
-        config.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages")
-    )
+    project = copy_dbt_project(tmp_path / "project")
     (project / "seeds" / "engine_probe.csv").write_text(
         'code,label,amount\na,"it\'s, quoted",1.5\nb,,\nc,back\\slash %s,2\n', encoding="utf-8"
     )
