@@ -6,8 +6,18 @@ import polars as pl
 import pytest
 
 from pipelines.defs.ingest.reference import load_reference
-from pipelines.defs.ingest.releases import load_all_releases, load_catalogue, load_release
+from pipelines.defs.ingest.releases import (
+    load_all_releases,
+    load_catalogue,
+    load_release,
+    load_releases,
+    read_compiled_figures,
+    release_ids,
+    with_release_digest,
+)
+from pipelines.lib.errors import SourceError
 from tests.release_packages import SHAPES
+from tests.sourcefiles import set_cell
 
 EXPECTED = {
     "long_csv": {
@@ -82,3 +92,65 @@ def test_all_shapes_together_with_the_shipped_releases(workspace):
     _, observations = load_all_releases(workspace.sources, load_reference(workspace.sources))
     counts = observations.group_by("release_id").len()
     assert counts.filter(pl.col("release_id").str.starts_with("synthetic-"))["len"].sum() == 10
+
+
+def _one_by_one(sources, reference, catalogue, ids, compiled) -> dict:
+    loaded = {}
+    for release_id in ids:
+        try:
+            loaded[release_id] = load_release(sources, reference, catalogue, release_id, compiled)
+        except SourceError as error:
+            loaded[release_id] = error
+    return loaded
+
+
+def _assert_same_figures(together, alone) -> None:
+    assert together.exists == alone.exists
+    assert together.package_release.equals(alone.package_release)
+    # the same rows in the same order: the same release digest, so nothing is seen as changed
+    assert together.observations.equals(alone.observations)
+    assert with_release_digest(together.observations).equals(with_release_digest(alone.observations))
+
+
+def test_releases_read_together_equal_releases_read_one_by_one(workspace):
+    """The shipped releases (read in one pass) and packages of every shape (each on its own),
+    with a release id that exists nowhere, give what each gives read alone."""
+    for make in SHAPES.values():
+        make(workspace.sources / "releases" / "packages")
+    sources, reference = workspace.sources, load_reference(workspace.sources)
+    catalogue, compiled = load_catalogue(sources), read_compiled_figures(sources)
+    ids = [*release_ids(sources), "no-such-release"]
+    together = dict(load_releases(sources, reference, catalogue, ids, compiled))
+    alone = _one_by_one(sources, reference, catalogue, ids, compiled)
+    assert list(together) == ids
+    for release_id in ids:
+        _assert_same_figures(together[release_id], alone[release_id])
+    assert not together["no-such-release"].exists
+    assert sum(f.observations.height for f in together.values()) > 200
+
+
+def test_a_bad_figure_read_together_refuses_its_own_release_only(workspace):
+    sources = workspace.sources
+    line = set_cell(
+        sources / "releases" / "figures" / "published_figures.csv",
+        {"region": "Shenzhen", "indicator": "PCT国际专利申请量", "year": "2021"},
+        "value",
+        "很多",
+    )
+    reference = load_reference(sources)
+    catalogue, compiled = load_catalogue(sources), read_compiled_figures(sources)
+    ids = release_ids(sources)
+    together = dict(load_releases(sources, reference, catalogue, ids, compiled))
+    alone = _one_by_one(sources, reference, catalogue, ids, compiled)
+    refused = [r for r, loaded in together.items() if isinstance(loaded, SourceError)]
+    assert refused == [r for r, loaded in alone.items() if isinstance(loaded, SourceError)]
+    assert len(refused) == 1
+    (issue,) = together[refused[0]].issues
+    assert (issue.file, issue.line, issue.column, issue.value) == (
+        "sources/releases/figures/published_figures.csv",
+        line,
+        "value",
+        "很多",
+    )
+    for release_id in set(ids) - set(refused):
+        _assert_same_figures(together[release_id], alone[release_id])

@@ -25,7 +25,7 @@ from pipelines.defs.ingest.releases import (
     RAW_OBSERVATION_SCHEMA,
     RELEASE_DIGEST,
     load_catalogue,
-    load_release,
+    load_releases,
     read_compiled_figures,
     with_release_digest,
 )
@@ -231,11 +231,10 @@ def release_figures(context: dg.AssetExecutionContext):
     rows, removed, rejected = 0, [], {}
     con = warehouse.connect_build(build)
     try:
-        for release_id in context.partition_keys:
-            try:
-                figures = load_release(sources, reference, catalogue, release_id, compiled)
-            except SourceError as error:
-                rejected[release_id] = (error, quarantine.quarantine(release_id, error))
+        loaded = load_releases(sources, reference, catalogue, context.partition_keys, compiled)
+        for release_id, figures in loaded:
+            if isinstance(figures, SourceError):
+                rejected[release_id] = (figures, quarantine.quarantine(release_id, figures))
                 context.log.error(f"release {release_id} quarantined: {quarantine.report_path(release_id)}")
                 continue
             tables = {
