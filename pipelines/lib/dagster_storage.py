@@ -33,6 +33,13 @@ from dagster._serdes import ConfigurableClassData
 OPEN_RUN_FILES = 4
 
 
+def _commit_without_fsync(dbapi_connection, _record) -> None:
+    """A commit goes to Dagster's write-ahead log without waiting for the disk (~1.6 s of ~900
+    fsyncs in a `make run`). Dagster creates these files in WAL mode, where SQLite's
+    synchronous=NORMAL cannot corrupt them: a power cut can lose the last events, not the file."""
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     """SqliteEventLogStorage that reuses one engine (and its pooled connection) per database file."""
 
@@ -48,6 +55,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         engine = sa.create_engine(
             self.conn_string_for_shard(shard), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
         )
+        sa.event.listen(engine, "connect", _commit_without_fsync)
         if shard not in self._initialized_dbs:
             self._initdb(engine)
             self._initialized_dbs.add(shard)
