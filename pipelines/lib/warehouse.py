@@ -20,16 +20,17 @@ import polars as pl
 from pipelines.config import DUCKDB_STORAGE_COMPATIBILITY, duckdb_memory_limit
 
 
-def connect_build(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the build file, readable by DuckDB 1.5 clients."""
+def connect_build(path: Path, checkpoint_threshold: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the build file, readable by DuckDB 1.5 clients; with
+    `checkpoint_threshold` (e.g. "1GB"), DuckDB checkpoints when its write-ahead log passes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(
-        str(path),
-        config={
-            "storage_compatibility_version": DUCKDB_STORAGE_COMPATIBILITY,
-            "memory_limit": duckdb_memory_limit(),
-        },
-    )
+    settings = {
+        "storage_compatibility_version": DUCKDB_STORAGE_COMPATIBILITY,
+        "memory_limit": duckdb_memory_limit(),
+    }
+    if checkpoint_threshold is not None:
+        settings["checkpoint_threshold"] = checkpoint_threshold
+    return duckdb.connect(str(path), config=settings)
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

@@ -34,6 +34,12 @@ from pipelines.lib import quarantine, warehouse
 from pipelines.lib.errors import SourceError
 
 GROUP = "ingest"
+# Each release is written in its own transaction. DuckDB checkpoints whenever its write-ahead log
+# passes 16 MB (its default), so after nearly every county release, and a checkpoint costs about
+# as much whatever the release's size (~0.7 s of ~0.8 s per release at 3.8M SYNTHETIC figures).
+# Here it checkpoints once per this much log, and when the step closes the file; each commit is
+# durable in the log all the same.
+RELEASES_CHECKPOINT_THRESHOLD = "1GB"
 REFERENCE_TABLES = ["regions", "units", "indicators", "indicator_aliases", "plans"]
 PLAN_TABLES = ["targets", "monitored_indicators"]
 RELEASE_FIGURE_TABLES = ["package_releases", "observations"]
@@ -229,7 +235,7 @@ def release_figures(context: dg.AssetExecutionContext):
     catalogue = warehouse.read_tables(build, config.RAW_SCHEMA, ["releases"])["releases"]
     compiled = read_compiled_figures(sources)
     rows, removed, rejected = 0, [], {}
-    con = warehouse.connect_build(build)
+    con = warehouse.connect_build(build, checkpoint_threshold=RELEASES_CHECKPOINT_THRESHOLD)
     try:
         loaded = load_releases(sources, reference, catalogue, context.partition_keys, compiled)
         for release_id, figures in loaded:

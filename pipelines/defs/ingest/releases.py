@@ -307,7 +307,10 @@ def read_figures(figures: pl.DataFrame, reference: ReferenceTables) -> pl.DataFr
     issues: list[SourceIssue] = []
     figures, cast = cast_columns(figures, {"year": pl.Int64})
     issues += cast
-    figures = figures.with_columns(normalise_label(pl.col("indicator")).alias("indicator_key"))
+    # each distinct label normalised once (a county release repeats ~300 labels a million times)
+    labels = figures.select(pl.col("indicator").unique())
+    keys = labels.with_columns(normalise_label(pl.col("indicator")).alias("indicator_key"))
+    figures = figures.join(keys, on="indicator", how="left", nulls_equal=True, maintain_order="left")
     if f"value{HEADER_SUFFIX}" not in figures.columns:
         figures = figures.with_columns(pl.lit(None, pl.String).alias(f"value{HEADER_SUFFIX}"))
 
