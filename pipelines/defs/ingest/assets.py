@@ -34,11 +34,14 @@ from pipelines.lib import quarantine, warehouse
 from pipelines.lib.errors import SourceError
 
 GROUP = "ingest"
-# Each release is written in its own transaction. DuckDB checkpoints whenever its write-ahead log
-# passes 16 MB (its default), so after nearly every county release, and a checkpoint costs about
-# as much whatever the release's size (~0.7 s of ~0.8 s per release at 3.8M SYNTHETIC figures).
+# Each release is written in its own transaction, after deleting the rows it had (every release
+# of a `make run` after the first). DuckDB checkpoints whenever its write-ahead log passes 16 MB
+# (its default), so after nearly every county release, and a checkpoint after a delete is dear.
 # Here it checkpoints once per this much log, and when the step closes the file; each commit is
-# durable in the log all the same.
+# durable in the log all the same. The release step at scale 1 of benchmarks/national.py's
+# SYNTHETIC data (38M figures, outside Dagster): taking every release again into a warehouse that
+# holds them, 204-209 s with 16 MB, 156 s with 256 MB, 137 s with 1 GB; into an empty one,
+# 136-138 s with 16 MB and 141-151 s with 1 GB. Peak memory 3.2-3.6 GiB in all.
 RELEASES_CHECKPOINT_THRESHOLD = "1GB"
 REFERENCE_TABLES = ["regions", "units", "indicators", "indicator_aliases", "plans"]
 PLAN_TABLES = ["targets", "monitored_indicators"]
