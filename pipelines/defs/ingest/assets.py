@@ -38,10 +38,9 @@ GROUP = "ingest"
 # of a `make run` after the first). DuckDB checkpoints whenever its write-ahead log passes 16 MB
 # (its default), so after nearly every county release, and a checkpoint after a delete is dear.
 # Here it checkpoints once per this much log, and when the step closes the file; each commit is
-# durable in the log all the same. The release step at scale 1 of benchmarks/national.py's
-# SYNTHETIC data (38M figures, outside Dagster): taking every release again into a warehouse that
-# holds them, 204-209 s with 16 MB, 156 s with 256 MB, 137 s with 1 GB; into an empty one,
-# 136-138 s with 16 MB and 141-151 s with 1 GB. Peak memory 3.2-3.6 GiB in all.
+# durable in the log all the same. benchmarks/release_checkpoints.py, the step's loop on SYNTHETIC
+# packages at scale 1 (38M figures; one run): every release taken again into a file that holds
+# them 232.5 s with 16 MB, 162.2 s with 1 GB; into an empty file 178.0 s and 189.3 s.
 RELEASES_CHECKPOINT_THRESHOLD = "1GB"
 REFERENCE_TABLES = ["regions", "units", "indicators", "indicator_aliases", "plans"]
 PLAN_TABLES = ["targets", "monitored_indicators"]
