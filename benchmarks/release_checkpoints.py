@@ -4,7 +4,7 @@ figures; asserts nothing.
 The release step (pipelines/defs/ingest/assets.py, release_figures) writes each release in its own
 transaction, after deleting the rows it had. This takes the SYNTHETIC release packages of
 benchmarks/national.py at a scale and, for each threshold, runs the step's loop (load_releases,
-then warehouse.replace_rows per release) outside Dagster twice on one file: into an empty file (a
+then write_release per release) outside Dagster twice on one file: into an empty file (a
 first build), then every release again (every `make run` after the first). Each threshold runs in
 its own process, so its peak memory is its own.
 
@@ -37,7 +37,7 @@ def take_every_release(sources: Path, build: Path, threshold: str) -> float:
         load_releases,
         read_compiled_figures,
         release_ids,
-        with_release_digest,
+        write_release,
     )
     from pipelines.lib import warehouse
 
@@ -47,12 +47,8 @@ def take_every_release(sources: Path, build: Path, threshold: str) -> float:
     con = warehouse.connect_build(build, checkpoint_threshold=threshold)
     try:
         every = release_ids(sources)
-        for release_id, figures in load_releases(sources, reference, catalogue, every, compiled):
-            tables = {
-                "package_releases": figures.package_release,
-                "observations": with_release_digest(figures.observations),
-            }
-            warehouse.replace_rows(con, "raw", tables, "release_id", release_id)
+        for _, figures in load_releases(sources, reference, catalogue, every, compiled):
+            write_release(con, figures)
     finally:
         con.close()  # the last checkpoint
     return time.perf_counter() - started
@@ -60,21 +56,9 @@ def take_every_release(sources: Path, build: Path, threshold: str) -> float:
 
 def measure(sources: Path, build: Path, threshold: str) -> None:
     """One threshold: a first build into an empty file, then every release again."""
-    import polars as pl
+    from pipelines.defs.ingest.releases import ensure_release_tables
 
-    from pipelines.defs.ingest.releases import (
-        DIGEST_UNKNOWN,
-        PACKAGE_RELEASE_SCHEMA,
-        RAW_OBSERVATION_SCHEMA,
-        RELEASE_DIGEST,
-    )
-    from pipelines.lib import warehouse
-
-    empty = {
-        "observations": pl.DataFrame(schema=RAW_OBSERVATION_SCHEMA),
-        "package_releases": pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA),
-    }
-    warehouse.ensure_tables(build, "raw", empty, fill={RELEASE_DIGEST: DIGEST_UNKNOWN})
+    ensure_release_tables(build)
     first = take_every_release(sources, build, threshold)
     again = take_every_release(sources, build, threshold)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20

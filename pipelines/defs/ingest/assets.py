@@ -20,14 +20,11 @@ from pipelines.defs.ingest.partitions import release_partitions
 from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import ReferenceTables, load_reference
 from pipelines.defs.ingest.releases import (
-    DIGEST_UNKNOWN,
-    PACKAGE_RELEASE_SCHEMA,
-    RAW_OBSERVATION_SCHEMA,
-    RELEASE_DIGEST,
+    ensure_release_tables,
     load_catalogue,
     load_releases,
     read_compiled_figures,
-    with_release_digest,
+    write_release,
 )
 from pipelines.extract.catalogue import Catalogue
 from pipelines.lib import quarantine, warehouse
@@ -210,15 +207,7 @@ def release_catalogue(context: dg.AssetExecutionContext):
     catalogue = yield from _load(
         lambda: load_catalogue(config.sources_dir()), "release catalogue", ["releases"]
     )
-    warehouse.ensure_tables(
-        config.build_db_path(),
-        config.RAW_SCHEMA,
-        {
-            "observations": pl.DataFrame(schema=RAW_OBSERVATION_SCHEMA),
-            "package_releases": pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA),
-        },
-        fill={RELEASE_DIGEST: DIGEST_UNKNOWN},
-    )
+    ensure_release_tables(config.build_db_path())
     yield from _write({"releases": catalogue})
 
 
@@ -245,11 +234,7 @@ def release_figures(context: dg.AssetExecutionContext):
                 rejected[release_id] = (figures, quarantine.quarantine(release_id, figures))
                 context.log.error(f"release {release_id} quarantined: {quarantine.report_path(release_id)}")
                 continue
-            tables = {
-                "package_releases": figures.package_release,
-                "observations": with_release_digest(figures.observations),
-            }
-            warehouse.replace_rows(con, config.RAW_SCHEMA, tables, "release_id", release_id)
+            write_release(con, figures)
             quarantine.release(release_id)
             rows += figures.observations.height
             if not figures.exists:

@@ -20,8 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
+from pipelines.config import RAW_SCHEMA
 from pipelines.defs.ingest import schemas
 from pipelines.defs.ingest.reference import ReferenceTables
 from pipelines.defs.ingest.release_packages import (
@@ -30,6 +32,7 @@ from pipelines.defs.ingest.release_packages import (
     packages_root,
     read_package,
 )
+from pipelines.lib import warehouse
 from pipelines.lib.cells import (
     CONTROL_CHARACTER,
     EXPONENT_OR_SPECIAL,
@@ -279,6 +282,30 @@ def load_releases(
             yield release_id, load_release(sources, reference, catalogue, release_id, compiled)
         except SourceError as error:
             yield release_id, error
+
+
+def ensure_release_tables(build: Path) -> None:
+    """Create raw.observations and raw.package_releases in the build file if they are missing
+    (a release's step replaces its own rows in them), with the release digest column."""
+    warehouse.ensure_tables(
+        build,
+        RAW_SCHEMA,
+        {
+            "observations": pl.DataFrame(schema=RAW_OBSERVATION_SCHEMA),
+            "package_releases": pl.DataFrame(schema=PACKAGE_RELEASE_SCHEMA),
+        },
+        fill={RELEASE_DIGEST: DIGEST_UNKNOWN},
+    )
+
+
+def write_release(con: duckdb.DuckDBPyConnection, figures: ReleaseFigures) -> None:
+    """Replace one release's rows in raw.package_releases and raw.observations (with the
+    release's digest), in one transaction; every other release's rows stay as they were."""
+    tables = {
+        "package_releases": figures.package_release,
+        "observations": with_release_digest(figures.observations),
+    }
+    warehouse.replace_rows(con, RAW_SCHEMA, tables, "release_id", figures.release_id)
 
 
 def _catalogued_figures(
