@@ -1,12 +1,14 @@
-"""Benchmark: the release step's DuckDB checkpoint threshold on SYNTHETIC national data. Prints
-figures; asserts nothing.
+"""Benchmark: the release step's writes and its DuckDB checkpoint threshold on SYNTHETIC national
+data. Prints figures; asserts nothing.
 
 The release step (pipelines/defs/ingest/assets.py, release_figures) writes each release in its own
-transaction, after deleting the rows it had. This takes the SYNTHETIC release packages of
-benchmarks/national.py at a scale and, for each threshold, runs the step's loop (load_releases,
-then write_release per release) outside Dagster twice on one file: into an empty file (a
-first build), then every release again (every `make run` after the first). Each threshold runs in
-its own process, so its peak memory is its own.
+transaction: a release the build file does not hold is inserted, a changed one replaces the rows
+it had, and one the file holds exactly is left as it is (write_release). This takes the SYNTHETIC
+release packages of benchmarks/national.py at a scale and, for each threshold, runs the step's
+loop (load_releases, then write_release per release) outside Dagster three times on one file:
+into an empty file (a first build), every release again unchanged (every `make run` after the
+first), and every release again as changed (the file's digests forgotten, as after an upgrade
+that changes them). Each threshold runs in its own process, so its peak memory is its own.
 
     .venv/bin/python benchmarks/release_checkpoints.py --scale 1 16MB 256MB 1GB
 """
@@ -14,6 +16,7 @@ its own process, so its peak memory is its own.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import resource
 import shutil
@@ -29,10 +32,13 @@ sys.path.insert(0, str(REPO))
 from benchmarks.national import FULL_REGIONS, LABEL, generate, write_sources  # noqa: E402
 
 
-def take_every_release(sources: Path, build: Path, threshold: str) -> float:
-    """The release step's loop over every release into `build`; seconds taken."""
+def take_every_release(sources: Path, build: Path, threshold: str, as_changed: bool = False) -> float:
+    """The release step's loop over every release into `build`; seconds taken. With `as_changed`,
+    every release the file holds is taken for changed (its digest read as unknown)."""
     from pipelines.defs.ingest.reference import load_reference
     from pipelines.defs.ingest.releases import (
+        DIGEST_UNKNOWN,
+        held_releases,
         load_catalogue,
         load_releases,
         read_compiled_figures,
@@ -46,25 +52,30 @@ def take_every_release(sources: Path, build: Path, threshold: str) -> float:
     compiled = read_compiled_figures(sources)
     con = warehouse.connect_build(build, checkpoint_threshold=threshold)
     try:
-        every = release_ids(sources)
+        every, held = release_ids(sources), held_releases(con)
+        if as_changed:
+            unknown = {r: (n, DIGEST_UNKNOWN, DIGEST_UNKNOWN) for r, (n, _, _) in held.observations.items()}
+            held = dataclasses.replace(held, observations=unknown)
         for _, figures in load_releases(sources, reference, catalogue, every, compiled):
-            write_release(con, figures)
+            write_release(con, figures, held)
     finally:
         con.close()  # the last checkpoint
     return time.perf_counter() - started
 
 
 def measure(sources: Path, build: Path, threshold: str) -> None:
-    """One threshold: a first build into an empty file, then every release again."""
+    """One threshold: a first build into an empty file, then every release again, unchanged and
+    as changed."""
     from pipelines.defs.ingest.releases import ensure_release_tables
 
     ensure_release_tables(build)
     first = take_every_release(sources, build, threshold)
-    again = take_every_release(sources, build, threshold)
+    unchanged = take_every_release(sources, build, threshold)
+    changed = take_every_release(sources, build, threshold, as_changed=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
         f"  checkpoint_threshold {threshold:>6}: into an empty file {first:6.1f} s, every release "
-        f"again {again:6.1f} s, peak RSS {peak:.2f} GiB",
+        f"again unchanged {unchanged:6.1f} s, as changed {changed:6.1f} s, peak RSS {peak:.2f} GiB",
         flush=True,
     )
 

@@ -188,7 +188,9 @@ def _describe(event: dg.DagsterEvent) -> str | None:
     materialization = event.event_specific_data.materialization
     meta = materialization.metadata
     if "releases" in meta:  # a run over release partitions
-        count = f" ({meta['releases'].value} releases, {meta['figures_written'].value} figures)"
+        unchanged = meta["releases_unchanged"].value
+        count = f" ({meta['releases'].value} releases, {meta['figures_taken'].value} figures"
+        count += f"; {unchanged} unchanged, kept as they were)" if unchanged else ")"
     else:
         count = f" ({meta['dagster/row_count'].value} rows)" if "dagster/row_count" in meta else ""
     return f"built {materialization.asset_key.to_user_string()}{count}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -81,16 +82,24 @@ def ensure_tables(
 
 
 def replace_rows(
-    con: duckdb.DuckDBPyConnection, schema: str, tables: dict[str, pl.DataFrame], key: str, value: str
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    tables: dict[str, pl.DataFrame],
+    key: str,
+    value: str,
+    holding: Collection[str] | None = None,
 ) -> None:
     """Replace the rows where `key` = `value` in each table, all in one transaction.
 
-    One release's rows change; every other release's rows stay exactly as they were.
+    One release's rows change; every other release's rows stay exactly as they were. `holding`
+    names the tables that may hold such rows (default: all): the others are only inserted into,
+    sparing a delete that scans the whole key column.
     """
     try:
         con.execute("begin transaction")
         for name, frame in tables.items():
-            con.execute(f"delete from {schema}.{name} where {key} = ?", [value])
+            if holding is None or name in holding:
+                con.execute(f"delete from {schema}.{name} where {key} = ?", [value])
             con.register("incoming_frame", frame.to_arrow())
             con.execute(f"insert into {schema}.{name} by name select * from incoming_frame")
             con.unregister("incoming_frame")

@@ -21,6 +21,7 @@ from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import ReferenceTables, load_reference
 from pipelines.defs.ingest.releases import (
     ensure_release_tables,
+    held_releases,
     load_catalogue,
     load_releases,
     read_compiled_figures,
@@ -225,18 +226,22 @@ def release_figures(context: dg.AssetExecutionContext):
     reference = _reference_from_warehouse()
     catalogue = warehouse.read_tables(build, config.RAW_SCHEMA, ["releases"])["releases"]
     compiled = read_compiled_figures(sources)
-    rows, removed, rejected = 0, [], {}
+    rows_taken, rows_written, unchanged, removed, rejected = 0, 0, 0, [], {}
     con = warehouse.connect_build(build, checkpoint_threshold=RELEASES_CHECKPOINT_THRESHOLD)
     try:
+        held = held_releases(con)
         loaded = load_releases(sources, reference, catalogue, context.partition_keys, compiled)
         for release_id, figures in loaded:
             if isinstance(figures, SourceError):
                 rejected[release_id] = (figures, quarantine.quarantine(release_id, figures))
                 context.log.error(f"release {release_id} quarantined: {quarantine.report_path(release_id)}")
                 continue
-            write_release(con, figures)
+            if write_release(con, figures, held):
+                rows_written += figures.observations.height
+            else:
+                unchanged += 1
             quarantine.release(release_id)
-            rows += figures.observations.height
+            rows_taken += figures.observations.height
             if not figures.exists:
                 removed.append(release_id)
     finally:
@@ -257,7 +262,9 @@ def release_figures(context: dg.AssetExecutionContext):
             asset_key=raw_key(table),
             metadata={
                 "releases": len(context.partition_keys),
-                "figures_written": rows,
+                "releases_unchanged": unchanged,
+                "figures_taken": rows_taken,
+                "figures_written": rows_written,
                 "releases_removed": ", ".join(removed),
             },
         )

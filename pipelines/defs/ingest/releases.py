@@ -298,14 +298,67 @@ def ensure_release_tables(build: Path) -> None:
     )
 
 
-def write_release(con: duckdb.DuckDBPyConnection, figures: ReleaseFigures) -> None:
+@dataclass(frozen=True)
+class HeldReleases:
+    """What the build file holds of every release before a run writes: per release, its rows in
+    raw.observations with their digests, and raw.package_releases whole (one row per package)."""
+
+    observations: dict[str, tuple[int, int, int]]  # release_id -> (rows, lowest and highest digest)
+    package_releases: pl.DataFrame
+
+    def holds_exactly(self, figures: ReleaseFigures, observations: pl.DataFrame) -> bool:
+        """Whether the file already holds exactly these rows (with their digest) and this
+        package row for the release."""
+        rows, low, high = self.observations.get(figures.release_id, (0, None, None))
+        if rows != observations.height:
+            return False
+        if rows and not low == high == observations[RELEASE_DIGEST][0]:
+            return False
+        if not set(PACKAGE_RELEASE_SCHEMA) <= set(self.package_releases.columns):
+            return False
+        held_package = self.package_releases.filter(pl.col("release_id") == figures.release_id)
+        return held_package.select(figures.package_release.columns).equals(figures.package_release)
+
+    def tables_holding(self, release_id: str) -> list[str]:
+        """The raw tables that hold rows of the release."""
+        in_packages = release_id in set(self.package_releases["release_id"].to_list())
+        return [
+            t
+            for t, holds in (
+                ("package_releases", in_packages),
+                ("observations", release_id in self.observations),
+            )
+            if holds
+        ]
+
+
+def held_releases(con: duckdb.DuckDBPyConnection) -> HeldReleases:
+    """Read what the build file holds of every release: one scan of raw.observations."""
+    counts = con.execute(
+        f"select release_id, count(*), min({RELEASE_DIGEST}), max({RELEASE_DIGEST}) "
+        f"from {RAW_SCHEMA}.observations group by release_id"
+    ).fetchall()
+    packages = con.sql(f"select * from {RAW_SCHEMA}.package_releases").pl()
+    return HeldReleases({r: (n, low, high) for r, n, low, high in counts}, packages)
+
+
+def write_release(con: duckdb.DuckDBPyConnection, figures: ReleaseFigures, held: HeldReleases) -> bool:
     """Replace one release's rows in raw.package_releases and raw.observations (with the
-    release's digest), in one transaction; every other release's rows stay as they were."""
-    tables = {
-        "package_releases": figures.package_release,
-        "observations": with_release_digest(figures.observations),
-    }
-    warehouse.replace_rows(con, RAW_SCHEMA, tables, "release_id", figures.release_id)
+    release's digest), in one transaction; every other release's rows stay as they were.
+
+    Returns whether anything was written. A release the file already holds exactly (the same
+    rows, by their digest and count, and the same package row) is left as it is: every `make run`
+    takes every release again, and at national scale rewriting the unchanged ones cost most of
+    the step (benchmarks/release_checkpoints.py). A release the file does not hold yet is only
+    inserted: deleting its rows first would scan the whole table for none.
+    """
+    observations = with_release_digest(figures.observations)
+    if held.holds_exactly(figures, observations):
+        return False
+    tables = {"package_releases": figures.package_release, "observations": observations}
+    holding = held.tables_holding(figures.release_id)
+    warehouse.replace_rows(con, RAW_SCHEMA, tables, "release_id", figures.release_id, holding)
+    return True
 
 
 def _catalogued_figures(
