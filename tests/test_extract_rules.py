@@ -146,6 +146,16 @@ def test_the_issuer_is_the_default_region():
     assert one("到2026年，专利代理机构数量达到100家。")["region_code"] == "440300"
 
 
+def test_regions_named_longest_name_first_each_once():
+    # the zone's name holds 深港科技创新合作区 (its alias) and 深圳: taken by the longest name, they
+    # name nothing else; 南山区 named twice counts once; names of one length in the file's order
+    text = "河套深港科技创新合作区深圳园区与南山区、深圳市及南山区"
+    assert CATALOGUE.regions_named(text) == ["440300F03", "440300", "440305"]
+    assert CATALOGUE.regions_named("河套深港科技创新合作区深圳园区与南山区") == ["440300F03", "440305"]
+    assert CATALOGUE.regions_named("南山南山") == ["440305"]
+    assert CATALOGUE.regions_named("没有地名") == []
+
+
 # --- years -------------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from pipelines.lib import warehouse
 from tests.release_packages import SHAPES
 from tests.sourcefiles import set_cell
 
+
 def take(
     sources: Path, build: Path, ids: list[str] | None = None, forget_digests: bool = False
 ) -> dict[str, bool]:

@@ -194,15 +194,22 @@ class Catalogue:
     # --- regions ------------------------------------------------------------------------------
 
     def regions_named(self, text: str) -> list[str]:
-        """Codes of the regions a text names, longest names first, each once."""
+        """Codes of the regions a text names, longest names first, each once.
+
+        A plain substring search (each label's occurrences, left to right, not overlapping): with
+        a county catalogue's thousands of labels, a regular expression per label overflowed re's
+        cache of compiled patterns, and every text compiled them all again.
+        """
         found, taken = [], [False] * len(text)
         for label, code in self.region_names:
-            for match in re.finditer(re.escape(label), text):
-                if any(taken[match.start() : match.end()]):
-                    continue
-                taken[match.start() : match.end()] = [True] * (match.end() - match.start())
-                if code not in found:
-                    found.append(code)
+            start = text.find(label)
+            while start != -1:
+                end = start + len(label)
+                if not any(taken[start:end]):
+                    taken[start:end] = [True] * len(label)
+                    if code not in found:
+                        found.append(code)
+                start = text.find(label, end)
         return found
 
     def is_within(self, code: str, ancestor: str) -> bool:

@@ -32,13 +32,14 @@ from pipelines.lib import quarantine, warehouse
 from pipelines.lib.errors import SourceError
 
 GROUP = "ingest"
-# Each release is written in its own transaction, after deleting the rows it had (every release
-# of a `make run` after the first). DuckDB checkpoints whenever its write-ahead log passes 16 MB
+# Each release is written in its own transaction (write_release): a changed release after deleting
+# the rows it had, a new one inserted. DuckDB checkpoints whenever its write-ahead log passes 16 MB
 # (its default), so after nearly every county release, and a checkpoint after a delete is dear.
 # Here it checkpoints once per this much log, and when the step closes the file; each commit is
 # durable in the log all the same. benchmarks/release_checkpoints.py, the step's loop on SYNTHETIC
-# packages at scale 1 (38M figures; one run): every release taken again into a file that holds
-# them 232.5 s with 16 MB, 162.2 s with 1 GB; into an empty file 178.0 s and 189.3 s.
+# packages at scale 1 (38M figures; one run each, before releases the file holds exactly were
+# left as they are): every release taken again into a file that holds them 232.5 s with 16 MB,
+# 162.2 s with 1 GB; into an empty file 178.0 s and 189.3 s.
 RELEASES_CHECKPOINT_THRESHOLD = "1GB"
 REFERENCE_TABLES = ["regions", "units", "indicators", "indicator_aliases", "plans"]
 PLAN_TABLES = ["targets", "monitored_indicators"]
