@@ -4,7 +4,6 @@ tables end as a first build of the same sources gives them."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import polars as pl
@@ -25,19 +24,14 @@ from tests.release_packages import SHAPES
 from tests.sourcefiles import set_cell
 
 
-def take(
-    sources: Path, build: Path, ids: list[str] | None = None, forget_digests: bool = False
-) -> dict[str, bool]:
+def take(sources: Path, build: Path, ids: list[str] | None = None) -> dict[str, bool]:
     """Take releases (all by default) into `build` as the release step does; whether each was
-    written. With `forget_digests`, the file's digests read as those of an older planwatch."""
+    written."""
     ensure_release_tables(build)
     reference, catalogue = load_reference(sources), load_catalogue(sources)
     con = warehouse.connect_build(build)
     try:
         held = held_releases(con)
-        if forget_digests:
-            unknown = {r: (n, DIGEST_UNKNOWN, DIGEST_UNKNOWN) for r, (n, _, _) in held.observations.items()}
-            held = dataclasses.replace(held, observations=unknown)
         ids = ids if ids is not None else release_ids(sources)
         loaded = load_releases(sources, reference, catalogue, ids, read_compiled_figures(sources))
         return {release_id: write_release(con, figures, held) for release_id, figures in loaded}
@@ -123,7 +117,12 @@ def test_rows_whose_digest_is_unknown_are_written_again(workspace, tmp_path):
     sources, build = workspace.sources, tmp_path / "build.duckdb"
     take(sources, build)
     before = raw_tables(build)
-    rewritten = take(sources, build, forget_digests=True)
+    con = warehouse.connect_build(build)
+    try:  # what ensure_release_tables fills in where an older planwatch kept no digest
+        con.execute(f"update raw.observations set release_digest = {DIGEST_UNKNOWN}")
+    finally:
+        con.close()
+    rewritten = take(sources, build)
     assert rewritten and all(rewritten.values())
     assert_same_tables(raw_tables(build), before)
 
