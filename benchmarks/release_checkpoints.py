@@ -5,7 +5,7 @@ The release step (pipelines/defs/ingest/assets.py, release_figures) writes each 
 transaction: a release the build file does not hold is inserted, a changed one replaces the rows
 it had, and one the file holds exactly is left as it is (write_release). This takes the SYNTHETIC
 release packages of benchmarks/national.py at a scale and, for each threshold, runs the step's
-loop (load_releases, then write_release per release) outside Dagster three times on one file:
+loop (take_releases) outside Dagster three times on one file:
 into an empty file (a first build), every release again unchanged (every `make run` after the
 first), and every release again as changed (the file's digests set to unknown, as after an upgrade
 that changes them). Each threshold runs in its own process, so its peak memory is its own.
@@ -35,12 +35,10 @@ def take_every_release(sources: Path, build: Path, threshold: str) -> float:
     """The release step's loop over every release into `build`; seconds taken."""
     from pipelines.defs.ingest.reference import load_reference
     from pipelines.defs.ingest.releases import (
-        held_releases,
         load_catalogue,
-        load_releases,
         read_compiled_figures,
         release_ids,
-        write_release,
+        take_releases,
     )
     from pipelines.lib import warehouse
 
@@ -49,9 +47,8 @@ def take_every_release(sources: Path, build: Path, threshold: str) -> float:
     compiled = read_compiled_figures(sources)
     con = warehouse.connect_build(build, checkpoint_threshold=threshold)
     try:
-        every, held = release_ids(sources), held_releases(con)
-        for _, figures in load_releases(sources, reference, catalogue, every, compiled):
-            write_release(con, figures, held)
+        for _ in take_releases(con, sources, reference, catalogue, release_ids(sources), compiled):
+            pass
     finally:
         con.close()  # the last checkpoint
     return time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""The release step's writes (write_release): a release the build file already holds exactly is
+"""The release step's writes (take_releases, write_release): a release the build file already holds exactly is
 left as it is, a changed one is replaced, a new one is added and a gone one removed; the raw
 tables end as a first build of the same sources gives them."""
 
@@ -12,12 +12,10 @@ from pipelines.defs.ingest.reference import load_reference
 from pipelines.defs.ingest.releases import (
     DIGEST_UNKNOWN,
     ensure_release_tables,
-    held_releases,
     load_catalogue,
-    load_releases,
     read_compiled_figures,
     release_ids,
-    write_release,
+    take_releases,
 )
 from pipelines.lib import warehouse
 from tests.release_packages import SHAPES
@@ -31,10 +29,9 @@ def take(sources: Path, build: Path, ids: list[str] | None = None) -> dict[str, 
     reference, catalogue = load_reference(sources), load_catalogue(sources)
     con = warehouse.connect_build(build)
     try:
-        held = held_releases(con)
         ids = ids if ids is not None else release_ids(sources)
-        loaded = load_releases(sources, reference, catalogue, ids, read_compiled_figures(sources))
-        return {release_id: write_release(con, figures, held) for release_id, figures in loaded}
+        taken = take_releases(con, sources, reference, catalogue, ids, read_compiled_figures(sources))
+        return {release_id: written for release_id, _, written in taken}
     finally:
         con.close()
 

@@ -21,11 +21,9 @@ from pipelines.defs.ingest.plans import load_plans
 from pipelines.defs.ingest.reference import ReferenceTables, load_reference
 from pipelines.defs.ingest.releases import (
     ensure_release_tables,
-    held_releases,
     load_catalogue,
-    load_releases,
     read_compiled_figures,
-    write_release,
+    take_releases,
 )
 from pipelines.extract.catalogue import Catalogue
 from pipelines.lib import quarantine, warehouse
@@ -33,13 +31,14 @@ from pipelines.lib.errors import SourceError
 
 GROUP = "ingest"
 # Each release is written in its own transaction (write_release): a changed release after deleting
-# the rows it had, a new one inserted. DuckDB checkpoints whenever its write-ahead log passes 16 MB
-# (its default), so after nearly every county release, and a checkpoint after a delete is dear.
-# Here it checkpoints once per this much log, and when the step closes the file; each commit is
-# durable in the log all the same. benchmarks/release_checkpoints.py, the step's loop on SYNTHETIC
-# packages at scale 1 (38M figures; one run each, before releases the file holds exactly were
-# left as they are): every release taken again into a file that holds them 232.5 s with 16 MB,
-# 162.2 s with 1 GB; into an empty file 178.0 s and 189.3 s.
+# the rows it had, a new one inserted, one the file holds exactly left as it is. DuckDB
+# checkpoints whenever its write-ahead log passes 16 MB (its default), so after nearly every
+# county release, and a checkpoint after a delete is dear. Here it checkpoints once per this much
+# log, and when the step closes the file; each commit is durable in the log all the same.
+# benchmarks/release_checkpoints.py, the step's loop on SYNTHETIC packages at scale 1 (38M
+# figures; one run each, before releases the file holds exactly were left as they are): every
+# release taken again into a file that holds them 232.5 s with 16 MB, 162.2 s with 1 GB; into an
+# empty file 178.0 s and 189.3 s.
 RELEASES_CHECKPOINT_THRESHOLD = "1GB"
 REFERENCE_TABLES = ["regions", "units", "indicators", "indicator_aliases", "plans"]
 PLAN_TABLES = ["targets", "monitored_indicators"]
@@ -230,14 +229,13 @@ def release_figures(context: dg.AssetExecutionContext):
     rows_taken, rows_written, unchanged, removed, rejected = 0, 0, 0, [], {}
     con = warehouse.connect_build(build, checkpoint_threshold=RELEASES_CHECKPOINT_THRESHOLD)
     try:
-        held = held_releases(con)
-        loaded = load_releases(sources, reference, catalogue, context.partition_keys, compiled)
-        for release_id, figures in loaded:
+        taken = take_releases(con, sources, reference, catalogue, context.partition_keys, compiled)
+        for release_id, figures, written in taken:
             if isinstance(figures, SourceError):
                 rejected[release_id] = (figures, quarantine.quarantine(release_id, figures))
                 context.log.error(f"release {release_id} quarantined: {quarantine.report_path(release_id)}")
                 continue
-            if write_release(con, figures, held):
+            if written:
                 rows_written += figures.observations.height
             else:
                 unchanged += 1

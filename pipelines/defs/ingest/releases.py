@@ -321,15 +321,12 @@ class HeldReleases:
 
     def tables_holding(self, release_id: str) -> list[str]:
         """The raw tables that hold rows of the release."""
-        in_packages = release_id in set(self.package_releases["release_id"].to_list())
-        return [
-            t
-            for t, holds in (
-                ("package_releases", in_packages),
-                ("observations", release_id in self.observations),
-            )
-            if holds
-        ]
+        tables = []
+        if release_id in self.package_releases["release_id"]:
+            tables.append("package_releases")
+        if release_id in self.observations:
+            tables.append("observations")
+        return tables
 
 
 def held_releases(con: duckdb.DuckDBPyConnection) -> HeldReleases:
@@ -340,6 +337,25 @@ def held_releases(con: duckdb.DuckDBPyConnection) -> HeldReleases:
     ).fetchall()
     packages = con.sql(f"select * from {RAW_SCHEMA}.package_releases").pl()
     return HeldReleases({r: (n, low, high) for r, n, low, high in counts}, packages)
+
+
+def take_releases(
+    con: duckdb.DuckDBPyConnection,
+    sources: Path,
+    reference: ReferenceTables,
+    catalogue: pl.DataFrame,
+    release_ids: list[str],
+    compiled: pl.DataFrame,
+) -> Iterator[tuple[str, ReleaseFigures | SourceError, bool]]:
+    """The release step's loop: each release read (load_releases) and, unless refused, written
+    (write_release) against what the file held before the first write. Yields the release id,
+    its figures or the SourceError that refuses it, and whether anything was written."""
+    held = held_releases(con)
+    for release_id, figures in load_releases(sources, reference, catalogue, release_ids, compiled):
+        if isinstance(figures, SourceError):
+            yield release_id, figures, False
+        else:
+            yield release_id, figures, write_release(con, figures, held)
 
 
 def write_release(con: duckdb.DuckDBPyConnection, figures: ReleaseFigures, held: HeldReleases) -> bool:
