@@ -5,6 +5,7 @@ import shutil
 
 import dagster as dg
 import pytest
+import sqlalchemy as sa
 
 from pipelines.config import REPO_ROOT
 from pipelines.lib.dagster_storage import OPEN_RUN_FILES, PooledSqliteEventLogStorage
@@ -54,6 +55,13 @@ def test_runs_are_stored_and_read_back_by_another_instance(instance, tmp_path):
         records = reader.get_asset_records([dg.AssetKey("counted")])
         assert records[0].asset_entry.last_materialization_record.run_id == runs[-1].run_id
 
+    # the check's executions table (written only when the storage finds that table)
+    check_key = dg.AssetCheckKey(dg.AssetKey("counted"), "counted_has_rows")
+    with dg.DagsterInstance.get() as reader:
+        history = reader.event_log_storage.get_asset_check_execution_history(check_key, limit=100)
+    assert [h.run_id for h in history] == [r.run_id for r in reversed(runs)]
+    assert {h.status.value for h in history} == {"SUCCEEDED"}
+
     # an early run whose file was closed is read again from its file
     first = instance.all_logs(runs[0].run_id)
     assert any(e.is_dagster_event and e.dagster_event_type == dg.DagsterEventType.RUN_SUCCESS for e in first)
@@ -67,3 +75,15 @@ def test_wipe_then_run_again(instance):
     after = dg.materialize([counted], instance=instance)
     assert after.success
     assert instance.get_latest_materialization_event(dg.AssetKey("counted")).run_id == after.run_id
+
+
+def test_a_table_found_is_remembered_one_not_found_is_asked_again(instance):
+    storage = instance.event_log_storage
+    assert dg.materialize([counted, counted_has_rows], instance=instance).success
+    assert {"asset_check_executions", "asset_event_tags"} <= storage._tables_found  # noqa: SLF001
+    assert storage._asset_key_index_cols_found  # noqa: SLF001
+
+    assert not storage.has_table("added_by_a_later_migration")
+    with storage.index_connection() as conn:  # a migration adds it while this process runs
+        conn.execute(sa.text("create table added_by_a_later_migration (id integer)"))
+    assert storage.has_table("added_by_a_later_migration")

