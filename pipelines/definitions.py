@@ -13,7 +13,9 @@ from pipelines.defs.ingest.assets import (
     release_figures,
 )
 from pipelines.defs.publish.assets import attainment_report, published_warehouse
-from pipelines.defs.transform.assets import dbt_resource, planwatch_dbt_models
+from pipelines.defs.transform.assets import planwatch_dbt_models
+from pipelines.defs.transform.dbt_cli import dbt_resource
+from pipelines.defs.transform.project import planwatch_dbt_project
 
 defs = dg.Definitions(
     assets=[
@@ -29,5 +31,5 @@ defs = dg.Definitions(
     jobs=[build_warehouse_job, ingest_release_job],
     schedules=[daily_build_schedule],
     sensors=[sources_changed_sensor],
-    resources={"dbt": dbt_resource()},
+    resources={"dbt": dbt_resource(planwatch_dbt_project)},
 )

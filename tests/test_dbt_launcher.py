@@ -12,7 +12,7 @@ from dbt_common.events.functions import env_scrubber
 from dbt_common.events.logger import LineFormat, LoggerConfig
 from dbt_common.events.types import Note, PrintEvent
 
-from pipelines.defs.transform.assets import dbt_resource
+from pipelines.definitions import defs
 from pipelines.defs.transform.dbt_launcher import skip_lines_no_log_keeps
 
 
@@ -74,4 +74,4 @@ def test_a_print_event_is_written_at_any_level():
 
 
 def test_the_pipeline_runs_dbt_through_the_launcher():
-    assert Path(dbt_resource().dbt_executable).name == "planwatch-dbt"
+    assert Path(defs.resources["dbt"].dbt_executable).name == "planwatch-dbt"

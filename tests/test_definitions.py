@@ -5,6 +5,7 @@ fail here loudly and be done on purpose.
 """
 
 import hashlib
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -170,15 +171,27 @@ def test_job_schedule_and_sensor():
     assert {j.name for j in sensor.jobs} == {"build_warehouse", "ingest_release"}
 
 
-def test_the_saved_dbt_parse_is_reused_whole_and_made_again_when_the_project_moves(tmp_path):
+def test_the_saved_dbt_parse_is_reused_whole_and_made_again_when_the_project_moves(tmp_path, monkeypatch):
     """The saved parse a dbt run starts from re-parses no unchanged file: dagster-dbt's own
     preparer marks every seed changed in it (~1 s more in every run). A project moved elsewhere
-    is parsed again, since its seeds hold their absolute path. Parsed in a copy of the project,
-    so that the repository's own parse, which other tests and runs read, is left alone."""
+    is parsed again, since its seeds hold their absolute path. The parse is one command, through
+    planwatch-dbt: dagster-dbt's own preparer first runs `dbt --version` (~4 s). Parsed in a copy
+    of the project, so that the repository's own parse, which other tests and runs read, is left alone."""
+    commands = []
+
+    class RecordingPopen(subprocess.Popen):  # the real Popen: every command it starts, recorded
+        def __init__(self, args, *more, **options):  # noqa: ANN001, ANN002, ANN003
+            commands.append([str(arg) for arg in args])
+            super().__init__(args, *more, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
     copy = copy_dbt_project(tmp_path / "planwatch")
     project = DbtProject(project_dir=copy, profiles_dir=copy)
     assert manifest_is_stale(project)  # never parsed
     prepare_dbt_project(project)
+    assert [(Path(command[0]).name, command[1:3]) for command in commands] == [
+        ("planwatch-dbt", ["parse", "--quiet"])
+    ]
     saved_parse = copy / project.target_path / "partial_parse.msgpack"
     files = msgpack.unpackb(saved_parse.read_bytes(), strict_map_key=False)["files"]
     seeds = {file_id: entry for file_id, entry in files.items() if entry["parse_file_type"] == "seed"}

@@ -1,19 +1,15 @@
 """dbt models as Dagster assets, keyed by warehouse schema and table (e.g. main/fct_target)."""
 
 import contextlib
-import importlib.metadata
 import json
 import os
 import shutil
-import sys
 from collections.abc import Mapping
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
-from packaging import version
 
 from pipelines import config
 from pipelines.config import export_paths
@@ -155,37 +151,3 @@ def prune_invocation_folders(keep: int = KEPT_INVOCATIONS) -> None:
                 runs[path] = path.stat().st_mtime
     for old in sorted(runs, key=runs.get)[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-class PlanwatchDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource without two start-up costs paid before every dbt command.
-
-    - The dbt adapter it opens inside this process (1.5-1.8 s here) only serves
-      `fetch_column_metadata` and `fetch_row_counts`, which planwatch does not call: row counts
-      come from the warehouse in the report and the run summary.
-    - It runs `dbt --version` in a subprocess to learn dbt's version (2.5-4 s on 2 cores). The
-      dbt beside this interpreter is this environment's dbt-core: its version is read from the
-      package metadata instead.
-
-    Both are dagster-dbt hooks; a dagster-dbt that stops calling them simply stops being sped up.
-    """
-
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ANN001, ANN202 (dagster-dbt's hook)
-        return None
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
-            return version.parse(importlib.metadata.version("dbt-core"))
-        return DbtCliResource._cli_version.func(self)  # another dbt: ask it, as dagster-dbt does
-
-
-def dbt_resource() -> DbtCliResource:
-    """dbt from this interpreter's environment, whether or not that environment is on PATH:
-    `planwatch-dbt` (dbt's command line without formatting log lines no log keeps,
-    pipelines/defs/transform/dbt_launcher.py), else that environment's `dbt`, else the one on PATH."""
-    scripts = Path(sys.executable).parent
-    found = [path for path in (scripts / "planwatch-dbt", scripts / "dbt") if path.exists()]
-    return PlanwatchDbtCliResource(
-        project_dir=planwatch_dbt_project, dbt_executable=str(found[0]) if found else "dbt"
-    )

@@ -3,8 +3,6 @@
 import contextlib
 import fcntl
 import hashlib
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from dagster_dbt import DbtProject
 from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
 
 from pipelines.config import DBT_PROJECT_DIR, export_paths
+from pipelines.defs.transform.dbt_cli import dbt_resource
 
 export_paths()
 
@@ -21,17 +20,24 @@ PROJECT_INPUTS = ["models", "macros", "seeds", "tests", "dbt_project.yml", "prof
 
 
 class InPlacePreparer(DagsterDbtProjectPreparer):
-    """dagster-dbt's preparer (dbt deps, dbt parse), keeping the saved parse whole.
+    """dagster-dbt's preparer (`dbt parse`), run through planwatch's dbt, keeping the saved parse whole.
 
-    dagster-dbt marks every seed as changed in the saved parse (partial_parse.msgpack), so that
-    a project parsed in one place and run in another re-reads its seeds' absolute paths. That
-    costs every later dbt invocation a re-parse (~1 s of each run). This project is parsed where
-    it runs, and manifest_is_stale() has it parsed again when it moved (parsed_in_file). Should
-    dagster-dbt rename the hook, the seeds are re-parsed again: slower, never wrong.
+    dagster-dbt's own way of making the manifest (`_prepare_manifest`, replaced here) has two costs:
+    - it parses with its plain CLI resource, which first runs `dbt --version` in a subprocess
+      (3.6-3.9 s here) before every parse: a fresh clone's first run, and the first run after
+      any edit of the project. planwatch's resource (dbt_cli.py) reads the version from the
+      package metadata;
+    - it then marks every seed as changed in the saved parse (partial_parse.msgpack), so that a
+      project parsed in one place and run in another re-reads its seeds' absolute paths. That
+      costs every later dbt invocation a re-parse (~1 s of each run). This project is parsed
+      where it runs, and manifest_is_stale() has it parsed again when it moved (parsed_in_file).
+
+    Should dagster-dbt rename the hook, its own is used again: slower, never wrong. The project
+    has no dbt packages (dbt's package hub is not reachable), so `dbt deps` never runs.
     """
 
-    def _invalidate_seeds_in_partial_parse(self, project: DbtProject) -> None:
-        pass
+    def _prepare_manifest(self, project: DbtProject) -> None:
+        dbt_resource(project).cli(self._prepare_project_cli_args, target_path=project.target_path).wait()
 
 
 def parsed_in_file(project: DbtProject = planwatch_dbt_project) -> Path:
@@ -40,14 +46,7 @@ def parsed_in_file(project: DbtProject = planwatch_dbt_project) -> Path:
 
 
 def prepare_dbt_project(project: DbtProject = planwatch_dbt_project) -> None:
-    """Parse the dbt project into a manifest (the manifest must exist before definitions load).
-
-    The parse runs the `dbt` on PATH: put this interpreter's environment first, so that the
-    project's own dbt is used even when the environment is not activated.
-    """
-    scripts = str(Path(sys.executable).parent)
-    if (Path(scripts) / "dbt").exists() and scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+    """Parse the dbt project into a manifest (the manifest must exist before definitions load)."""
     InPlacePreparer().prepare(project)
     parsed_in_file(project).write_text(str(project.project_dir), encoding="utf-8")
 
