@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(run_id: str, log_path) -> int:
     started = time.monotonic()
+    from pipelines.defs.transform.dbt_ahead import dbt_executable, start_dbt_ahead
+
+    start_dbt_ahead(dbt_executable(), config.DBT_PROJECT_DIR)  # dbt imports while the definitions load
     print("  loading the Dagster definitions (the dbt project is re-parsed only if it changed) …", flush=True)
     from pipelines.definitions import defs
 

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
 from pipelines import config
 from pipelines.config import export_paths
+from pipelines.defs.transform.dbt_cli import PlanwatchDbtCliResource
 from pipelines.defs.transform.project import planwatch_dbt_project, project_digest
 from pipelines.lib import spark, warehouse
 
@@ -47,7 +48,7 @@ class PlanwatchDbtTranslator(DagsterDbtTranslator):
     project=planwatch_dbt_project,
     dagster_dbt_translator=PlanwatchDbtTranslator(),
 )
-def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: PlanwatchDbtCliResource):
     """Build (run + test) the dbt models into the private build file; dbt tests are asset checks.
 
     On Spark (PLANWATCH_ENGINE=spark) the raw tables are handed over as Parquet first and the
@@ -84,7 +85,14 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         # would make every DuckDB run re-parse the whole project (~4 s).
         build += ["--target", engine]
     built, checked = set(), set()
-    for event in dbt.cli(build, context=context).stream():
+    invocation = dbt.cli(build, context=context)
+    cached = DOCS_CACHE / "index.html"
+    stamp = DOCS_CACHE / "project.digest"
+    digest = project_digest()
+    docs_stale = not cached.exists() or not stamp.exists() or stamp.read_text() != digest
+    if docs_stale:
+        dbt.start_ahead()  # the docs' dbt imports while the build runs
+    for event in invocation.stream():
         if isinstance(event, dg.Output):
             built.add(context.assets_def.keys_by_output_name[event.output_name])
         elif isinstance(event, dg.AssetCheckResult):
@@ -110,10 +118,7 @@ def planwatch_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     target = config.build_exports_dir() / "docs"
     target.mkdir(parents=True, exist_ok=True)
     # the docs describe models, columns and tests: regenerate them only when the project changed
-    cached = DOCS_CACHE / "index.html"
-    stamp = DOCS_CACHE / "project.digest"
-    digest = project_digest()
-    if not cached.exists() or not stamp.exists() or stamp.read_text() != digest:
+    if docs_stale:
         context.log.info(f"{config.PROGRESS_PREFIX}generating the dbt docs (the dbt project changed) …")
         # on the DuckDB target whichever engine built: the catalog is the build file's, as published
         docs = dbt.cli(["docs", "generate", "--static"], manifest=planwatch_dbt_project.manifest_path).wait()
