@@ -26,8 +26,8 @@ setup: $(UV)  ## install the locked environment into .venv
 	$(UV) sync --frozen --quiet
 	@mkdir -p $(PLANWATCH_DAGSTER_STORAGE) $(PLANWATCH_DAGSTER_COMPUTE_LOGS)
 
-run: setup  ## build warehouse/planwatch.duckdb from sources/ (AS_OF=YYYY-MM-DD: as known then; ENGINE=spark)
-	$(UV) run --no-sync python -m pipelines.run $(if $(AS_OF),--as-of $(AS_OF)) $(if $(ENGINE),--engine $(ENGINE))
+run: setup  ## build warehouse/planwatch.duckdb from sources/ (AS_OF=YYYY-MM-DD: as known then; ENGINE=spark; REBUILD=1: even if nothing changed)
+	$(UV) run --no-sync python -m pipelines.run $(if $(AS_OF),--as-of $(AS_OF)) $(if $(ENGINE),--engine $(ENGINE)) $(if $(REBUILD),--rebuild)
 
 test: setup  ## run the whole test suite
 	$(UV) run --no-sync pytest

@@ -2,7 +2,8 @@
 
 Prints progress asset by asset as the run goes and ends with a summary: what was built,
 row counts, where the warehouse is and a query to try. Exit status 1 if the run failed; the
-previously published warehouse is then left as it was.
+previously published warehouse is then left as it was. When nothing changed since the last good
+build (pipelines/lib/last_build.py), it says so and builds nothing; --rebuild builds anyway.
 """
 
 from __future__ import annotations
@@ -13,24 +14,21 @@ import os
 import sys
 import threading
 import time
+import uuid
 from datetime import date
-
-import dagster as dg
-from dagster._core.utils import make_new_run_id
+from typing import TYPE_CHECKING
 
 from pipelines import config
+from pipelines.lib import last_build
 from pipelines.lib.run_lock import build_lock
+
+if TYPE_CHECKING:  # Dagster is imported only when there is something to build (~2 s)
+    import dagster as dg
 
 TERMINAL = sys.stdout
 KEPT_LOGS = 20  # per-run logs kept in warehouse/build/logs/
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 PASSED_TESTS_EVERY = 2.0  # seconds of silence before a line counts the data tests passed
-SHOWN_EVENTS = {
-    dg.DagsterEventType.STEP_START,
-    dg.DagsterEventType.ASSET_MATERIALIZATION,
-    dg.DagsterEventType.ASSET_CHECK_EVALUATION,
-    dg.DagsterEventType.STEP_FAILURE,
-}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=config.ENGINES,
         help="the engine dbt builds the models on (default: env PLANWATCH_ENGINE, else duckdb); spark "
         "runs a local Spark session and needs Java 17",
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build even when nothing changed since the last build (make run REBUILD=1)",
     )
     args = parser.parse_args(argv)
     if args.engine:
@@ -69,17 +72,35 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PLANWATCH_WAREHOUSE_DIR"] = str(config.warehouse_dir() / "as-of" / args.as_of.isoformat())
         os.environ["PLANWATCH_AS_OF"] = args.as_of.isoformat()
     config.export_paths()
-    run_id = make_new_run_id()
+    run_id = str(uuid.uuid4())  # as Dagster makes its run ids
     logs = config.build_db_path().parent / "logs"
     log_path = logs / f"{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"  # one log a run
     as_of = f", as known on {args.as_of}" if args.as_of else ""
     print(f"planwatch: building from {config.sources_dir()}{as_of}, models on {engine}", flush=True)
     with build_lock(lock, log_path):
-        return _build(run_id, log_path)
+        started = time.monotonic()
+        previous = last_build.LastBuild.read()
+        inputs = last_build.read_inputs(previous.files if previous else None)
+        if previous and previous.is_current(inputs) and not args.rebuild:
+            _print_up_to_date(previous, time.monotonic() - started)
+            return 0
+        last_build.forget()
+        return _build(run_id, log_path, inputs, started)
 
 
-def _build(run_id: str, log_path) -> int:
-    started = time.monotonic()
+def _print_up_to_date(previous: last_build.LastBuild, elapsed: float) -> None:
+    print(
+        f"  nothing to build: the sources, the seed documents, the dbt project, the code and the settings "
+        f"are those of the last build (run {previous.run_id}, finished {previous.finished_at}), and what it "
+        "published is still the current warehouse.",
+        flush=True,
+    )
+    _print_summary(f"Up to date (checked in {elapsed:.2f} s); make run REBUILD=1 builds anyway.")
+
+
+def _build(run_id: str, log_path, inputs: last_build.BuildInputs, started: float) -> int:
+    import dagster as dg
+
     from pipelines.defs.transform.dbt_ahead import dbt_executable, start_dbt_ahead
 
     start_dbt_ahead(dbt_executable(), config.DBT_PROJECT_DIR)  # dbt imports while the definitions load
@@ -121,7 +142,8 @@ def _build(run_id: str, log_path) -> int:
             flush=True,
         )
         return 1
-    _print_summary(elapsed, run_id)
+    last_build.remember(inputs, run_id, finished_at=time.strftime("%Y-%m-%d %H:%M:%S"))
+    _print_summary(f"Built and published in {elapsed:.1f} s (run {run_id}).")
     return 0
 
 
@@ -133,6 +155,8 @@ def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.E
     """Print each step, each table built, each failed check and each progress message of the run.
     Passing data tests and checks are counted on one line after a few silent seconds (dbt tests
     after its last model), before a progress message and at the end."""
+    import dagster as dg
+
     cursor = None
     shown: set[str] = set()
     passed = reported = 0
@@ -179,7 +203,15 @@ def _print_progress(instance: dg.DagsterInstance, run_id: str, done: threading.E
 
 
 def _describe(event: dg.DagsterEvent) -> str | None:
-    if event.event_type not in SHOWN_EVENTS:
+    import dagster as dg
+
+    shown_events = {
+        dg.DagsterEventType.STEP_START,
+        dg.DagsterEventType.ASSET_MATERIALIZATION,
+        dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+        dg.DagsterEventType.STEP_FAILURE,
+    }
+    if event.event_type not in shown_events:
         return None
     if event.event_type == dg.DagsterEventType.STEP_START:
         return f"step {event.step_key} started"
@@ -217,6 +249,8 @@ REMEDIES = [
 
 def _print_failure(result: dg.ExecuteInProcessResult) -> None:
     """Each failed step with its cause (not only Dagster's wrapper) and what to do about it."""
+    import dagster as dg
+
     for event in result.all_events:
         if event.event_type != dg.DagsterEventType.STEP_FAILURE:
             continue
@@ -233,13 +267,13 @@ def _print_failure(result: dg.ExecuteInProcessResult) -> None:
             print(f"What to do: {remedy}", file=sys.stderr, flush=True)
 
 
-def _print_summary(elapsed: float, run_id: str) -> None:
+def _print_summary(headline: str) -> None:
     from pipelines.lib.warehouse import table_row_counts
 
     published = config.published_db_path()
     counts = table_row_counts(published)
     width = max(len(t) for t in counts)
-    print(f"\nBuilt and published in {elapsed:.1f} s (run {run_id}).")
+    print(f"\n{headline}")
     print(f"Warehouse: {published}")
     root = config.warehouse_dir()
     print(f"Report:    {root / 'report' / 'index.html'}  (open in a browser; works offline)")

@@ -1,5 +1,6 @@
 """What `make run` (python -m pipelines.run) prints when it cannot build, run as a real process:
-the cause, the file and what to do; and a second build waits for the first instead of failing."""
+the cause, the file and what to do; a second build waits for the first instead of failing; and
+a run with nothing changed since the last build builds nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from datetime import date
 
 import duckdb
+import pytest
 
 from pipelines import config
 from pipelines.lib.run_lock import build_lock
@@ -88,6 +90,42 @@ def test_a_second_build_waits_for_the_first_and_says_so(workspace):
         finally:
             second.kill()
             second.wait()
+
+
+@pytest.mark.slow
+def test_a_run_with_nothing_changed_builds_nothing_and_a_changed_source_builds(workspace):
+    built = make_run(workspace)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert "Built and published in" in built.stdout
+    publication = workspace.published.resolve()
+    published = publication.stat()
+    plan = workspace.sources / "plans" / "sz-ip-14fyp.csv"
+    os.utime(plan)  # touched, its bytes unchanged
+
+    again = make_run(workspace)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "nothing to build" in again.stdout and "Up to date" in again.stdout
+    assert " step " not in again.stdout  # no Dagster run
+    assert workspace.published.resolve() == publication
+    now = publication.stat()
+    assert (now.st_mtime_ns, now.st_ino) == (published.st_mtime_ns, published.st_ino)
+    tables = built.stdout[built.stdout.index("Public tables") :]
+    assert again.stdout[again.stdout.index("Public tables") :] == tables  # the same summary
+
+    forced = subprocess.run(
+        [sys.executable, "-m", "pipelines.run", "--rebuild"],
+        env=run_env(workspace),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert forced.returncode == 0 and "Built and published in" in forced.stdout
+    assert workspace.published.resolve() != publication
+
+    line = set_cell(plan, {"target_id": "sz-ip-14fyp-07"}, "region_code", "999999")
+    changed = make_run(workspace)
+    assert changed.returncode == 1  # it built, and the changed file failed validation
+    assert f"sources/plans/sz-ip-14fyp.csv, line {line}, column region_code" in changed.stderr
 
 
 def test_as_of_builds_beside_the_current_warehouse_and_dates_undated_releases(workspace):

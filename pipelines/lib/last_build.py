@@ -1,0 +1,171 @@
+"""Whether `make run` has anything to do: the inputs of the last good build, recorded.
+
+A build's result depends only on its inputs: the files under sources/ and the seed documents
+they may link to, the dbt project, the pipeline's code and its locked environment, and the
+settings of the run (the engine, every PLANWATCH_* and DBT_* variable, among them the as-of
+date). After `make run` publishes, a digest of them is written to
+<warehouse>/build/last_build.json with what the run published. The next `make run` with the same
+inputs, while that publication is still the current one, has nothing to build and says so in
+about a second; `make run REBUILD=1` builds anyway. Anything else that publishes (the sensor's
+job, a run in `make dev`) changes the current publication, so the next `make run` builds.
+
+The build date is not an input: it only refuses a plan or release dated after it, so a build
+that passed on one day gives the same warehouse on any later day. A clock set back before the
+recorded build date does mean a build.
+
+Files are compared by content. Their size and modification time only spare the reading, as in
+git's index: a file whose size and time are as recorded is taken to hold what it held; one
+touched, copied or rewritten is read and hashed again, and counts as changed only if its bytes
+differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipelines import config
+
+RECORD_NAME = "last_build.json"
+# What a build runs, besides its data: the pipeline, the dbt project and the locked environment.
+CODE_PATHS = ("pipelines", "dbt/planwatch", "pyproject.toml", "uv.lock", "dagster.yaml")
+# Output of Python and dbt inside the code's folders, and hidden files there (editor and lint
+# settings). Every file of the data folders counts, hidden or not.
+NOT_CODE = {"__pycache__", "target", "logs"}
+SETTING_PREFIXES = ("PLANWATCH_", "DBT_")
+
+# path -> (size, modification time in ns, content digest)
+FileStates = dict[str, tuple[int, int, str]]
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """What a build would read, and one digest of it all."""
+
+    digest: str
+    files: FileStates
+
+
+def record_path() -> Path:
+    return config.build_db_path().parent / RECORD_NAME
+
+
+def read_inputs(known: FileStates | None = None) -> BuildInputs:
+    """The inputs as they are now; a file whose size and time are in `known` is not read again."""
+    known = known or {}
+    data = [f for root in (config.sources_dir(), config.seeds_dir()) for f in _files(root)]
+    code = [f for p in CODE_PATHS for f in _files(config.REPO_ROOT / p, skipped=NOT_CODE)]
+    files: FileStates = {}
+    for path in sorted(set(data + code)):
+        stat = path.stat()
+        key = str(path)
+        seen = known.get(key)
+        if seen and (seen[0], seen[1]) == (stat.st_size, stat.st_mtime_ns):
+            files[key] = (stat.st_size, stat.st_mtime_ns, seen[2])
+        else:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "blake2b").hexdigest()
+            files[key] = (stat.st_size, stat.st_mtime_ns, digest)
+    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith(SETTING_PREFIXES))
+    whole = hashlib.blake2b()
+    versions = [sys.version, config.engine()]
+    for part in (versions, settings, sorted((path, state[2]) for path, state in files.items())):
+        whole.update(json.dumps(part, ensure_ascii=False).encode())
+    return BuildInputs(whole.hexdigest(), files)
+
+
+def _files(root: Path, skipped: set[str] | None = None) -> list[Path]:
+    """Every file under root, following links as the pipeline does (root itself if a file);
+    with `skipped`, not the folders so named nor hidden files and folders."""
+    if root.is_file():
+        return [root]
+    found = []
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        if skipped is not None:
+            dirs[:] = [d for d in dirs if d not in skipped and not d.startswith(".")]
+            names = [n for n in names if not n.startswith(".")]
+        found += [Path(folder) / n for n in names]
+    return found
+
+
+def _published_state() -> dict[str, object] | None:
+    """What is published now: the publication `current` points to and its files' size and time."""
+    root = config.warehouse_dir()
+    current = root / "current"
+    if not current.is_symlink():
+        return None
+    state: dict[str, object] = {"current": os.readlink(current)}
+    for path in (config.published_db_path(), config.build_db_path(), root / "report" / "index.html"):
+        if not path.exists():
+            return None
+        stat = path.stat()
+        state[path.name if path != config.build_db_path() else "build"] = [stat.st_size, stat.st_mtime_ns]
+    for folder in (root / "docs", root / "parquet"):
+        if not folder.is_dir():
+            return None
+    return state
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """The last good build `make run` recorded."""
+
+    run_id: str
+    finished_at: str
+    built_on: str
+    inputs_digest: str
+    files: FileStates
+    published: dict[str, object]
+
+    @classmethod
+    def read(cls) -> LastBuild | None:
+        """The record, or None when there is none or it cannot be read (then the run builds)."""
+        try:
+            data = json.loads(record_path().read_text(encoding="utf-8"))
+            return cls(
+                data["run_id"],
+                data["finished_at"],
+                data["built_on"],
+                data["inputs_digest"],
+                {path: tuple(state) for path, state in data["files"].items()},
+                data["published"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def is_current(self, inputs: BuildInputs) -> bool:
+        """The same inputs, its publication still the current one, and the clock not set back."""
+        return (
+            inputs.digest == self.inputs_digest
+            and _published_state() == self.published
+            and config.build_date() >= date.fromisoformat(self.built_on)
+        )
+
+
+def forget() -> None:
+    """Before a build: a run that fails leaves no record, so the next one builds."""
+    record_path().unlink(missing_ok=True)
+
+
+def remember(inputs: BuildInputs, run_id: str, finished_at: str) -> None:
+    """After a build published: record its inputs (read before it started) and what it published."""
+    published = _published_state()
+    if published is None:
+        return
+    record = {
+        "run_id": run_id,
+        "finished_at": finished_at,
+        "built_on": config.build_date().isoformat(),
+        "inputs_digest": inputs.digest,
+        "files": inputs.files,
+        "published": published,
+    }
+    path = record_path()
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temporary, path)
