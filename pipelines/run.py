@@ -79,13 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"planwatch: building from {config.sources_dir()}{as_of}, models on {engine}", flush=True)
     with build_lock(lock, log_path):
         started = time.monotonic()
-        previous = last_build.LastBuild.read()
-        inputs = last_build.read_inputs(previous.files if previous else None)
-        if previous and previous.is_current(inputs) and not args.rebuild:
-            _print_up_to_date(previous, time.monotonic() - started)
+        inputs, current = last_build.up_to_date()
+        if current and not args.rebuild:
+            _print_up_to_date(current, time.monotonic() - started)
             return 0
-        last_build.forget()
-        return _build(run_id, log_path, inputs, started)
+        return _build(run_id, log_path, inputs.digest, started)
 
 
 def _print_up_to_date(previous: last_build.LastBuild, elapsed: float) -> None:
@@ -98,7 +96,7 @@ def _print_up_to_date(previous: last_build.LastBuild, elapsed: float) -> None:
     _print_summary(f"Up to date (checked in {elapsed:.2f} s); make run REBUILD=1 builds anyway.")
 
 
-def _build(run_id: str, log_path, inputs: last_build.BuildInputs, started: float) -> int:
+def _build(run_id: str, log_path, inputs_digest: str, started: float) -> int:
     import dagster as dg
 
     from pipelines.defs.transform.dbt_ahead import dbt_executable, start_dbt_ahead
@@ -129,7 +127,7 @@ def _build(run_id: str, log_path, inputs: last_build.BuildInputs, started: float
             run_id=run_id,
             raise_on_error=False,
             run_config=QUIET_LOGGERS,
-            tags=all_partitions_tags(keys),
+            tags={**all_partitions_tags(keys), last_build.INPUTS_TAG: inputs_digest},  # recorded at publish
         )
     done.set()
     printer.join()
@@ -142,7 +140,6 @@ def _build(run_id: str, log_path, inputs: last_build.BuildInputs, started: float
             flush=True,
         )
         return 1
-    last_build.remember(inputs, run_id, finished_at=time.strftime("%Y-%m-%d %H:%M:%S"))
     _print_summary(f"Built and published in {elapsed:.1f} s (run {run_id}).")
     return 0
 

@@ -71,30 +71,40 @@ def test_the_last_build_is_current_only_while_its_publication_is(workspace):
     config.build_db_path().write_text("build")
     _publish(root, "000001")
     inputs = last_build.read_inputs()
-    last_build.remember(inputs, "run-1", "2026-11-24 09:00:00")
-    recorded = last_build.LastBuild.read()
-    assert recorded.run_id == "run-1" and recorded.is_current(inputs)
+    assert last_build.remember(inputs.digest, "run-1")
+    assert last_build.up_to_date()[1].run_id == "run-1"
 
     _publish(root, "000002")  # another job published since
-    assert not recorded.is_current(inputs)
+    assert last_build.up_to_date()[1] is None
     _publish(root, "000001")  # and back
-    assert recorded.is_current(inputs)
+    assert last_build.up_to_date()[1] is not None
     (root / "exports" / "000001" / "report" / "index.html").unlink()
-    assert not recorded.is_current(inputs)
+    assert last_build.up_to_date()[1] is None
     (root / "exports" / "000001" / "report" / "index.html").write_text("report 000001")
-    assert not recorded.is_current(inputs)  # its time moved: the file is not the one published
-    last_build.remember(inputs, "run-2", "2026-11-24 09:05:00")
-    assert last_build.LastBuild.read().is_current(inputs)
-    config.build_db_path().write_text("build, changed")  # a job wrote into the build file
-    assert not last_build.LastBuild.read().is_current(inputs)
+    assert last_build.up_to_date()[1] is None  # its time moved: the file is not the one published
+    assert last_build.remember(inputs.digest, "run-2")
+    assert last_build.up_to_date()[1].run_id == "run-2"
+    config.build_db_path().write_text("build, changed")  # a run wrote into the build file, published nothing
+    assert last_build.up_to_date()[1] is None
 
-    last_build.remember(inputs, "run-3", "2026-11-24 09:10:00")
+    assert last_build.remember(inputs.digest, "run-3")
     record = json.loads(last_build.record_path().read_text())
     record["built_on"] = "2999-01-01"  # the clock was set back since
     last_build.record_path().write_text(json.dumps(record))
-    assert not last_build.LastBuild.read().is_current(inputs)
-
-    last_build.forget()
-    assert last_build.LastBuild.read() is None
+    assert last_build.up_to_date()[1] is None
     last_build.record_path().write_text("{not json")
+    assert last_build.up_to_date()[1] is None
+
+
+def test_a_run_during_which_a_source_changed_is_not_recorded(workspace):
+    config.build_db_path().parent.mkdir(parents=True)
+    config.build_db_path().write_text("build")
+    _publish(workspace.warehouse, "000001")
+    started_with = last_build.read_inputs().digest
+    assert last_build.remember(started_with, "run-1")
+    plan = workspace.sources / "plans" / "sz-ip-14fyp.csv"
+    plan.write_bytes(plan.read_bytes() + b"\n")  # while the next run builds
+    _publish(workspace.warehouse, "000002")
+    assert not last_build.remember(started_with, "run-2")
     assert last_build.LastBuild.read() is None
+    assert last_build.up_to_date()[1] is None

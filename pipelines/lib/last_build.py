@@ -1,13 +1,16 @@
-"""Whether `make run` has anything to do: the inputs of the last good build, recorded.
+"""Whether a build has anything to do: the inputs of the last good build, recorded.
 
 A build's result depends only on its inputs: the files under sources/ and the seed documents
 they may link to, the dbt project, the pipeline's code and its locked environment, and the
 settings of the run (the engine, every PLANWATCH_* and DBT_* variable, among them the as-of
-date). After `make run` publishes, a digest of them is written to
-<warehouse>/build/last_build.json with what the run published. The next `make run` with the same
-inputs, while that publication is still the current one, has nothing to build and says so in
-about a second; `make run REBUILD=1` builds anyway. Anything else that publishes (the sensor's
-job, a run in `make dev`) changes the current publication, so the next `make run` builds.
+date). `make run` and the daily schedule read them before a run of build_warehouse and give
+their digest to the run (INPUTS_TAG); when the run has published, and the inputs are still
+those, the digest is written to <warehouse>/build/last_build.json with what the run published.
+The next `make run` or scheduled tick with the same inputs, while that publication is still the
+current one, has nothing to build and says so (`make run REBUILD=1` builds anyway). Anything
+else that publishes (the sensor's job for a release) changes the current publication, so the
+next one builds. A run that fails publishes nothing and leaves the record as it was: it still
+describes the published warehouse.
 
 The build date is not an input: it only refuses a plan or release dated after it, so a build
 that passed on one day gives the same warehouse on any later day. A clock set back before the
@@ -25,6 +28,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,6 +36,9 @@ from pathlib import Path
 from pipelines import config
 
 RECORD_NAME = "last_build.json"
+# The run tag that carries the digest of the inputs as the run started: a run of build_warehouse
+# that has it (`make run`, the daily schedule) is recorded when it publishes.
+INPUTS_TAG = "planwatch/build_inputs"
 # What a build runs, besides its data: the pipeline, the dbt project and the locked environment.
 CODE_PATHS = ("pipelines", "dbt/planwatch", "pyproject.toml", "uv.lock", "dagster.yaml")
 # Output of Python and dbt inside the code's folders, and hidden files there (editor and lint
@@ -113,7 +120,7 @@ def _published_state() -> dict[str, object] | None:
 
 @dataclass(frozen=True)
 class LastBuild:
-    """The last good build `make run` recorded."""
+    """The last good build recorded."""
 
     run_id: str
     finished_at: str
@@ -147,25 +154,33 @@ class LastBuild:
         )
 
 
-def forget() -> None:
-    """Before a build: a run that fails leaves no record, so the next one builds."""
-    record_path().unlink(missing_ok=True)
+def up_to_date() -> tuple[BuildInputs, LastBuild | None]:
+    """The inputs as they are now, and the last build if it is current for them (else None)."""
+    previous = LastBuild.read()
+    inputs = read_inputs(previous.files if previous else None)
+    return inputs, previous if previous and previous.is_current(inputs) else None
 
 
-def remember(inputs: BuildInputs, run_id: str, finished_at: str) -> None:
-    """After a build published: record its inputs (read before it started) and what it published."""
+def remember(started_with: str, run_id: str) -> bool:
+    """After a run published: record it as the last build if the inputs are still those it
+    started with (`started_with`, the digest in its INPUTS_TAG). A run during which a source
+    changed is not recorded: which of the two versions it read is not known."""
+    previous = LastBuild.read()
+    inputs = read_inputs(previous.files if previous else None)
     published = _published_state()
-    if published is None:
-        return
+    path = record_path()
+    if inputs.digest != started_with or published is None:
+        path.unlink(missing_ok=True)
+        return False
     record = {
         "run_id": run_id,
-        "finished_at": finished_at,
+        "finished_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         "built_on": config.build_date().isoformat(),
         "inputs_digest": inputs.digest,
         "files": inputs.files,
         "published": published,
     }
-    path = record_path()
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(temporary, path)
+    return True

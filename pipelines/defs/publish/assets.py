@@ -5,7 +5,7 @@ import dagster as dg
 
 from pipelines import config
 from pipelines.defs.transform.assets import planwatch_dbt_models
-from pipelines.lib import warehouse
+from pipelines.lib import last_build, warehouse
 from pipelines.lib.report import build_report
 
 PUBLISHED_KEY = dg.AssetKey(["warehouse", "planwatch"])
@@ -35,6 +35,11 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     exported = warehouse.publish(build, config.build_exports_dir(), config.warehouse_dir())
     counts = warehouse.table_row_counts(published)
     context.log.info(f"published {published}")
+    started_with = context.run.tags.get(last_build.INPUTS_TAG)  # make run and the daily schedule
+    if started_with and not last_build.remember(started_with, context.run_id):
+        context.log.warning(
+            "a source changed during the run: the next make run or scheduled tick builds again"
+        )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(published)),
