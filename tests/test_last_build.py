@@ -33,6 +33,10 @@ def test_the_inputs_change_with_a_byte_or_a_setting_and_not_with_a_touch(workspa
     plan.write_bytes(original)
     assert last_build.read_inputs(touched.files).digest == first.digest  # compared by content
 
+    # where a run writes is no input: a run sets the paths it derives as it starts (config.export_paths)
+    monkeypatch.setenv("PLANWATCH_SPARK_RAW", "/elsewhere/raw")
+    monkeypatch.setenv("PLANWATCH_BUILD_DB", "/elsewhere/planwatch.duckdb")
+    assert last_build.read_inputs(touched.files).digest == first.digest
     monkeypatch.setenv("PLANWATCH_DUCKDB_MEMORY_LIMIT", "4GB")
     assert last_build.read_inputs(touched.files).digest != first.digest
     monkeypatch.setenv("PLANWATCH_ENGINE", "spark")

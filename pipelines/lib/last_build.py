@@ -2,10 +2,11 @@
 
 A build's result depends only on its inputs: the files under sources/ and the seed documents
 they may link to, the dbt project, the pipeline's code and its locked environment, and the
-settings of the run (the engine, every PLANWATCH_* and DBT_* variable, among them the as-of
-date). `make run` and the daily schedule read them before a run of build_warehouse and give
-their digest to the run (INPUTS_TAG); when the run has published, and the inputs are still
-those, the digest is written to <warehouse>/build/last_build.json with what the run published.
+settings of the run (the engine, every PLANWATCH_* and DBT_* variable but those of where it
+writes, among them the as-of date). `make run` and the daily schedule read them before a run of
+build_warehouse and give their digest to the run (INPUTS_TAG); when the run has published, and
+the inputs are still those, the digest is written to <warehouse>/build/last_build.json with what
+the run published.
 The next `make run` or scheduled tick with the same inputs, while that publication is still the
 current one, has nothing to build and says so (`make run REBUILD=1` builds anyway). Anything
 else that publishes (the sensor's job for a release) changes the current publication, so the
@@ -45,6 +46,17 @@ CODE_PATHS = ("pipelines", "dbt/planwatch", "pyproject.toml", "uv.lock", "dagste
 # settings). Every file of the data folders counts, hidden or not.
 NOT_CODE = {"__pycache__", "target", "logs"}
 SETTING_PREFIXES = ("PLANWATCH_", "DBT_")
+# Settings of where a run writes, not of what it builds: the warehouse folder (the record lives
+# in it), the paths config.export_paths() derives from it as a run starts, Dagster's run history.
+OUTPUT_SETTINGS = {
+    "PLANWATCH_WAREHOUSE_DIR",
+    "PLANWATCH_BUILD_DB",
+    "PLANWATCH_SPARK_RAW",
+    "PLANWATCH_SPARK_WAREHOUSE",
+    "PLANWATCH_SPARK_JAVA_OPTIONS",
+    "PLANWATCH_DAGSTER_STORAGE",
+    "PLANWATCH_DAGSTER_COMPUTE_LOGS",
+}
 
 # path -> (size, modification time in ns, content digest)
 FileStates = dict[str, tuple[int, int, str]]
@@ -62,9 +74,15 @@ def record_path() -> Path:
     return config.build_db_path().parent / RECORD_NAME
 
 
+# Files this process has read, by the same rule: `make run` reads the inputs before its run and
+# again when the run publishes, and a nation's sources are gigabytes.
+_read_here: FileStates = {}
+
+
 def read_inputs(known: FileStates | None = None) -> BuildInputs:
-    """The inputs as they are now; a file whose size and time are in `known` is not read again."""
-    known = known or {}
+    """The inputs as they are now; a file whose size and time are in `known` (or as this process
+    read it last) is not read again."""
+    known = {**_read_here, **(known or {})}
     data = [f for root in (config.sources_dir(), config.seeds_dir()) for f in _files(root)]
     code = [f for p in CODE_PATHS for f in _files(config.REPO_ROOT / p, skipped=NOT_CODE)]
     files: FileStates = {}
@@ -78,7 +96,10 @@ def read_inputs(known: FileStates | None = None) -> BuildInputs:
             with path.open("rb") as handle:
                 digest = hashlib.file_digest(handle, "blake2b").hexdigest()
             files[key] = (stat.st_size, stat.st_mtime_ns, digest)
-    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith(SETTING_PREFIXES))
+    _read_here.update(files)
+    settings = sorted(
+        (k, v) for k, v in os.environ.items() if k.startswith(SETTING_PREFIXES) and k not in OUTPUT_SETTINGS
+    )
     whole = hashlib.blake2b()
     versions = [sys.version, config.engine()]
     for part in (versions, settings, sorted((path, state[2]) for path, state in files.items())):
