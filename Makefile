@@ -13,7 +13,7 @@ export PLANWATCH_DAGSTER_COMPUTE_LOGS := $(CURDIR)/.dagster/compute_logs
 export PYTHONPATH := $(CURDIR)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: help setup run test dev lint format benchmark-national benchmark-extraction clean
+.PHONY: help setup run test dev lint format benchmark-national benchmark-shipped benchmark-extraction clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ format: setup  ## apply ruff formatting
 
 benchmark-national: setup  ## the real pipeline on SYNTHETIC national-county data beside the floor (SCALE=0.01|0.1|1)
 	$(UV) run --no-sync python benchmarks/national.py --scale $(or $(SCALE),0.01)
+
+benchmark-shipped: setup  ## make run on the shipped data: warm, edited, nothing changed, sensor's job (AGAINST=ref ROUNDS=3 COLD=1)
+	$(UV) run --no-sync python benchmarks/shipped.py --rounds $(or $(ROUNDS),3) $(if $(AGAINST),--against $(AGAINST)) $(if $(COLD),--cold)
 
 benchmark-extraction: setup  ## target extraction: recall/precision on the seeds, speed on 100 documents
 	$(UV) run --no-sync python benchmarks/extraction.py
