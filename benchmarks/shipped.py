@@ -78,11 +78,17 @@ print("SENSOR_JOB " + json.dumps(figures))
 class Checkout:
     name: str
     path: Path
-    figures: dict[str, list[str]] = field(default_factory=dict)
+    seconds: dict[str, list[float]] = field(default_factory=dict)
 
-    def record(self, measure: str, figure: str) -> None:
-        self.figures.setdefault(measure, []).append(figure)
+    def record(self, measure: str, seconds: float, figure: str) -> None:
+        """Keep `seconds` for the summary and print the figure as measured."""
+        self.seconds.setdefault(measure, []).append(seconds)
         print(f"  {self.name:<12} {measure:<16} {figure}", flush=True)
+
+    def record_run(self, measure: str, *args: str) -> None:
+        """`make run` with `args` in this checkout, recorded as `measure`."""
+        seconds, output = make_run(self.path, *args)
+        self.record(measure, seconds, describe_run(seconds, output))
 
 
 def child_env(checkout: Path) -> dict[str, str]:
@@ -123,7 +129,7 @@ def edited_run(checkout: Checkout) -> None:
     original = model.read_bytes()
     try:
         model.write_bytes(original + f"\n-- benchmarks/shipped.py: an edit at {time.time_ns()}\n".encode())
-        checkout.record("edited project", describe_run(*make_run(checkout.path)))
+        checkout.record_run("edited project")
     finally:
         model.write_bytes(original)
     make_run(checkout.path)  # the restored project, built untimed, so the next run has nothing to do
@@ -147,6 +153,7 @@ def sensor_job(checkout: Checkout, release: str) -> None:
     state = "ok" if job["ok"] else "FAILED"
     checkout.record(
         "sensor's job",
+        job["job"],
         f"{job['job']:.1f} s in process ({state}, {job['release']}); "
         f"loading the code {job['load']:.1f} s more",
     )
@@ -162,7 +169,8 @@ def cold_run(checkout: Checkout) -> None:
         subprocess.run(
             ["git", "-c", "advice.detachedHead=false", "checkout", "--quiet", commit], cwd=clone, check=True
         )
-        checkout.record("cold", describe_run(*make_run(clone)))
+        seconds, output = make_run(clone)
+        checkout.record("cold", seconds, describe_run(seconds, output))
     finally:
         shutil.rmtree(clone, ignore_errors=True)
 
@@ -177,8 +185,7 @@ def summary(checkouts: list[Checkout]) -> None:
     print("\nsummary (seconds; each measure's runs in order):")
     for checkout in checkouts:
         print(f"  {checkout.name} ({checkout.path})")
-        for measure, figures in checkout.figures.items():
-            seconds = [float(f.split(" s", 1)[0]) for f in figures]
+        for measure, seconds in checkout.seconds.items():
             spread = f"median {statistics.median(seconds):.1f} s" if len(seconds) > 1 else ""
             print(f"    {measure:<16} {', '.join(f'{s:.1f}' for s in seconds)} s  {spread}")
 
@@ -208,8 +215,8 @@ def main() -> None:
             print(f"round {round_} of {args.rounds}", flush=True)
             for checkout in checkouts:
                 edited_run(checkout)
-                checkout.record("nothing changed", describe_run(*make_run(checkout.path)))
-                checkout.record("warm", describe_run(*make_run(checkout.path, "REBUILD=1")))
+                checkout.record_run("nothing changed")
+                checkout.record_run("warm", "REBUILD=1")
                 sensor_job(checkout, args.release)
                 if args.cold:
                     cold_run(checkout)
